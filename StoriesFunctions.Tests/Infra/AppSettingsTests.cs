@@ -1,0 +1,104 @@
+using System.Text.Json.Nodes;
+using NUnit.Framework;
+
+namespace StoriesFunctions.Tests.Infra;
+
+/// <summary>The function app's settings: identity-based storage, Key Vault references, tunables with their defaults.</summary>
+[TestFixture]
+public sealed class AppSettingsTests
+{
+    private DeploymentSnapshot snapshot = null!;
+    private JsonObject settings = null!;
+
+    [OneTimeSetUp]
+    public async Task LoadSnapshotAsync()
+    {
+        snapshot = await DeploymentSnapshot.SharedAsync();
+        settings = snapshot.AppSettings;
+    }
+
+    private string IdentityClientId =>
+        $"reference('{snapshot.ResourceId("Microsoft.ManagedIdentity/userAssignedIdentities")}', '2024-11-30').clientId";
+
+    private string StorageAccountName => (string)snapshot.Single("Microsoft.Storage/storageAccounts")["name"]!;
+
+    private string Setting(string name) =>
+        (string?)settings[name] ?? throw new AssertionException($"App setting {name} is missing.");
+
+    [Test]
+    public void Storage_Credential_IsTheUserAssignedIdentity()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Setting("AzureWebJobsStorage__credential"), Is.EqualTo("managedidentity"));
+            Assert.That(Setting("AzureWebJobsStorage__clientId"), Is.EqualTo($"[{IdentityClientId}]"));
+            Assert.That(settings.ContainsKey("AzureWebJobsStorage"), Is.False, "a connection string would carry a key");
+        }
+    }
+
+    [TestCase("AzureWebJobsStorage__blobServiceUri", "blob")]
+    [TestCase("AzureWebJobsStorage__queueServiceUri", "queue")]
+    [TestCase("AzureWebJobsStorage__tableServiceUri", "table")]
+    public void Storage_ServiceUri_PointsAtTheAccount(string name, string service)
+    {
+        Assert.That(Setting(name), Is.EqualTo(
+            $"[format('https://{{0}}.{service}.{{1}}', '{StorageAccountName}', environment().suffixes.storage)]"));
+    }
+
+    [Test]
+    public void Settings_AnyValue_HoldsNoStorageKey()
+    {
+        var values = settings.Select(pair => (string?)pair.Value);
+
+        Assert.That(values, Has.None.Contain("AccountKey=").And.None.Contain("listKeys").IgnoreCase);
+    }
+
+    [TestCase("Stories__ApiKey", "Stories--ApiKey")]
+    [TestCase("Segment__SharedSecret", "Segment--SharedSecret")]
+    public void Secret_Setting_IsAKeyVaultReference(string name, string secret)
+    {
+        string vaultName = (string)snapshot.Single("Microsoft.KeyVault/vaults")["name"]!;
+
+        Assert.That(Setting(name), Is.EqualTo(
+            "[format('@Microsoft.KeyVault(SecretUri={0})', format('{0}/secrets/{1}', "
+            + $"format('https://{{0}}{{1}}', '{vaultName}', environment().suffixes.keyvaultDns), '{secret}'))]"));
+    }
+
+    [Test]
+    public void Telemetry_Authentication_IsEntraWithTheIdentity()
+    {
+        string insightsId = snapshot.ResourceId("Microsoft.Insights/components");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Setting("APPLICATIONINSIGHTS_CONNECTION_STRING"), Is.EqualTo($"[reference('{insightsId}', '2020-02-02').ConnectionString]"));
+            Assert.That(Setting("APPLICATIONINSIGHTS_AUTHENTICATION_STRING"), Is.EqualTo(
+                $"[format('ClientId={{0}};Authorization=AAD', {IdentityClientId})]"));
+        }
+    }
+
+    [TestCase("Stories__BaseUrl", "https://api.getstories.io/v1/")]
+    [TestCase("Stories__SyncUsers", "true")]
+    [TestCase("Stories__EventDataFormat", "object")]
+    [TestCase("Stories__MaxRequestsPerSecond", "0")]
+    [TestCase("Stories__AttemptTimeout", "00:00:10")]
+    [TestCase("Stories__QuickRetries", "2")]
+    [TestCase("Segment__MaxBodyBytes", "8388608")]
+    [TestCase("Delivery__InitialRetryDelay", "00:00:30")]
+    [TestCase("Delivery__MaxRetryDelay", "01:00:00")]
+    [TestCase("Delivery__MaxAttempts", "10")]
+    [TestCase("Delivery__DedupeRetention", "7.00:00:00")]
+    public void Tunable_Default_IsTheDocumentedValue(string name, string expected)
+    {
+        Assert.That(Setting(name), Is.EqualTo(expected));
+    }
+
+    [TestCase("FUNCTIONS_WORKER_RUNTIME")]
+    [TestCase("FUNCTIONS_EXTENSION_VERSION")]
+    [TestCase("WEBSITE_RUN_FROM_PACKAGE")]
+    public void Settings_FlexConsumptionRejected_AreAbsent(string name)
+    {
+        // Flex Consumption takes the runtime from functionAppConfig and refuses these settings.
+        Assert.That(settings.ContainsKey(name), Is.False);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+
+namespace StoriesFunctions.Tests.Infra;
+
+/// <summary>
+/// The resources `bicep snapshot` predicts for infra/main.bicepparam, for a made-up subscription. Values
+/// only known at deployment time (a principal id, a connection string) stay ARM expressions.
+/// </summary>
+internal sealed class DeploymentSnapshot
+{
+    public const string SubscriptionId = "00000000-0000-0000-0000-000000000001";
+    public const string TenantId = "00000000-0000-0000-0000-000000000002";
+    public const string Location = "westeurope";
+    public const string EnvironmentName = "snapshot";
+    public const string ResourceGroupId = $"/subscriptions/{SubscriptionId}/resourceGroups/rg-{EnvironmentName}";
+
+    /// <summary>The environment variables that main.bicepparam reads; the secrets are made up and must never show.</summary>
+    public static IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>
+    {
+        ["AZURE_ENV_NAME"] = EnvironmentName,
+        ["STORIES_API_KEY"] = "stories-key-4f1c9e",
+        ["SEGMENT_SHARED_SECRET"] = "segment-secret-7b2d0a",
+        ["ALERT_EMAIL"] = "ops@example.com",
+    };
+
+    private static readonly Lazy<Task<DeploymentSnapshot>> SharedSnapshot = new(CreateAsync);
+
+    private DeploymentSnapshot(string text, JsonObject root)
+    {
+        Text = text;
+        Resources = root["predictedResources"]!.AsArray().Select(node => node!.AsObject()).ToList();
+        Outputs = root["outputs"]!.AsObject();
+    }
+
+    public string Text { get; }
+
+    public IReadOnlyList<JsonObject> Resources { get; }
+
+    public JsonObject Outputs { get; }
+
+    /// <summary>One snapshot for the whole run: every fixture reads the same prediction.</summary>
+    public static Task<DeploymentSnapshot> SharedAsync() => SharedSnapshot.Value;
+
+    /// <summary>Copies infra/ to a temporary folder, since the CLI writes the snapshot next to the parameters file.</summary>
+    private static async Task<DeploymentSnapshot> CreateAsync()
+    {
+        string folder = Directory.CreateTempSubdirectory("infra-snapshot-").FullName;
+        try
+        {
+            CopyFolder(RepositoryLayout.Infra, folder);
+            BicepRun run = await BicepCli.RunAsync(
+                folder,
+                Environment,
+                "snapshot", "main.bicepparam", "--mode", "overwrite",
+                "--subscription-id", SubscriptionId, "--tenant-id", TenantId, "--location", Location);
+            string path = Path.Combine(folder, "main.snapshot.json");
+            if (run.ExitCode != 0 || !File.Exists(path))
+            {
+                throw new InvalidOperationException($"bicep snapshot failed: {run}");
+            }
+
+            string text = await File.ReadAllTextAsync(path);
+            return new DeploymentSnapshot(text, JsonNode.Parse(text)!.AsObject());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    public IEnumerable<JsonObject> OfType(string type) =>
+        Resources.Where(resource => (string?)resource["type"] == type);
+
+    public JsonObject Single(string type) => OfType(type).Single();
+
+    public JsonObject Single(string type, string nameEnd) =>
+        OfType(type).Single(resource => ((string)resource["name"]!).EndsWith(nameEnd, StringComparison.Ordinal));
+
+    public JsonObject AppSettings => Single("Microsoft.Web/sites/config", "/appsettings")["properties"]!.AsObject();
+
+    public string ResourceId(string type) => (string)Single(type)["id"]!;
+
+    private static void CopyFolder(string source, string target)
+    {
+        foreach (string file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            string copy = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using NUnit.Framework;
+
+namespace StoriesFunctions.Tests.Infra;
+
+/// <summary>Telemetry that only Entra-authenticated clients can send, and the e-mail when events are dead-lettered.</summary>
+[TestFixture]
+public sealed class MonitoringResourceTests
+{
+    private DeploymentSnapshot snapshot = null!;
+
+    [OneTimeSetUp]
+    public async Task LoadSnapshotAsync() => snapshot = await DeploymentSnapshot.SharedAsync();
+
+    [Test]
+    public void ApplicationInsights_Ingestion_IsWorkspaceBasedAndEntraOnly()
+    {
+        var insights = snapshot.Single("Microsoft.Insights/components")["properties"]!;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((bool?)insights["DisableLocalAuth"], Is.True);
+            Assert.That((string?)insights["WorkspaceResourceId"], Is.EqualTo(snapshot.ResourceId("Microsoft.OperationalInsights/workspaces")));
+        }
+    }
+
+    [Test]
+    public void DeadLetterAlert_Rule_CountsDeadLetteredTracesEveryFiveMinutes()
+    {
+        var rule = snapshot.Single("Microsoft.Insights/scheduledQueryRules")["properties"]!;
+        var criterion = rule["criteria"]!["allOf"]![0]!;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((string?)rule["scopes"]![0], Is.EqualTo(snapshot.ResourceId("Microsoft.Insights/components")));
+            Assert.That((string?)criterion["query"], Is.EqualTo("traces | where message has \"dead-lettered\""));
+            Assert.That((string?)criterion["timeAggregation"], Is.EqualTo("Count"));
+            Assert.That((string?)criterion["operator"], Is.EqualTo("GreaterThan"));
+            Assert.That((int?)criterion["threshold"], Is.Zero);
+            Assert.That((string?)rule["windowSize"], Is.EqualTo("PT15M"));
+            Assert.That((string?)rule["evaluationFrequency"], Is.EqualTo("PT5M"));
+            Assert.That((bool?)rule["enabled"], Is.True);
+            Assert.That((string?)rule["actions"]!["actionGroups"]![0], Is.EqualTo(snapshot.ResourceId("Microsoft.Insights/actionGroups")));
+        }
+    }
+
+    [Test]
+    public void ActionGroup_EmailReceiver_IsTheAlertEmailParameter()
+    {
+        var group = snapshot.Single("Microsoft.Insights/actionGroups")["properties"]!;
+
+        Assert.That((string?)group["emailReceivers"]![0]!["emailAddress"], Is.EqualTo(DeploymentSnapshot.Environment["ALERT_EMAIL"]));
+    }
+}

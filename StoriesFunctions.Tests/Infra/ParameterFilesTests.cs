@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+using NUnit.Framework;
+
+namespace StoriesFunctions.Tests.Infra;
+
+/// <summary>azd and plain `az deployment` read the same environment variables, and azd knows the service.</summary>
+[TestFixture]
+public sealed class ParameterFilesTests
+{
+    private static readonly string[] ServiceLines =
+    [
+        "StoriesFunctions:",
+        "project: ./StoriesFunctions",
+        "language: dotnet",
+        "host: function",
+    ];
+
+    [TestCase("environmentName", "AZURE_ENV_NAME")]
+    [TestCase("location", "AZURE_LOCATION")]
+    [TestCase("storiesApiKey", "STORIES_API_KEY")]
+    [TestCase("segmentSharedSecret", "SEGMENT_SHARED_SECRET")]
+    [TestCase("alertEmail", "ALERT_EMAIL")]
+    public void AzdParameters_Parameter_ReadsItsEnvironmentVariable(string parameter, string variable)
+    {
+        var parameters = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryLayout.Infra, "main.parameters.json")))!;
+
+        string? value = (string?)parameters["parameters"]![parameter]?["value"];
+
+        Assert.That(value, Is.EqualTo($"${{{variable}}}"));
+    }
+
+    [TestCase("storiesApiKey", "STORIES_API_KEY")]
+    [TestCase("segmentSharedSecret", "SEGMENT_SHARED_SECRET")]
+    [TestCase("alertEmail", "ALERT_EMAIL")]
+    public void Bicepparam_Parameter_ReadsItsEnvironmentVariableWithoutDefault(string parameter, string variable)
+    {
+        string[] lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Infra, "main.bicepparam"));
+
+        Assert.That(lines, Has.One.EqualTo($"param {parameter} = readEnvironmentVariable('{variable}')"));
+    }
+
+    [Test]
+    public void AzureYaml_Service_IsTheFunctionProject()
+    {
+        string[] lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Root, "azure.yaml"))
+            .Select(line => line.Trim())
+            .ToArray();
+
+        Assert.That(lines, Is.SupersetOf(ServiceLines));
+    }
+}

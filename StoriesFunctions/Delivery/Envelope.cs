@@ -1,0 +1,92 @@
+using System.Text.Json;
+
+namespace StoriesFunctions.Delivery;
+
+/// <summary>One event inside an envelope: its de-duplication key, when we received it, and the event as Segment sent it.</summary>
+public sealed record EnvelopeEvent(string MessageId, DateTimeOffset ReceivedAt, JsonElement Event);
+
+/// <summary>
+/// The queue message format: a small versioned envelope holding one or more raw Segment events, so that one
+/// request's events share storage writes. <see cref="Attempt"/> counts delivery attempts of these events.
+/// </summary>
+public sealed class Envelope : IDisposable
+{
+    public const int Version = 1;
+
+    /// <summary>
+    /// A queue message holds at most 64 KiB of text; base64 turns 3 bytes into 4, so an envelope keeps under 48 KiB
+    /// with room to spare.
+    /// </summary>
+    public const int MaxBytes = 47 * 1024;
+
+    private readonly JsonDocument _document;
+
+    private Envelope(JsonDocument document, int attempt, DateTimeOffset? firstAttemptAt, IReadOnlyList<EnvelopeEvent> events)
+    {
+        _document = document;
+        Attempt = attempt;
+        FirstAttemptAt = firstAttemptAt;
+        Events = events;
+    }
+
+    public int Attempt { get; }
+
+    public DateTimeOffset? FirstAttemptAt { get; }
+
+    public IReadOnlyList<EnvelopeEvent> Events { get; }
+
+    /// <summary>Reads an envelope; null when the message is not one (e.g. written by something else).</summary>
+    public static Envelope? TryParse(BinaryData message)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(message.ToMemory());
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        var envelope = FromDocument(document);
+        if (envelope is null)
+        {
+            document.Dispose();
+        }
+
+        return envelope;
+    }
+
+    private static Envelope? FromDocument(JsonDocument document)
+    {
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("v"u8, out var version) || version.ValueKind != JsonValueKind.Number || version.GetInt32() != Version
+            || !root.TryGetProperty("events"u8, out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        var events = new List<EnvelopeEvent>(items.GetArrayLength());
+        foreach (var item in items.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object
+                || !item.TryGetProperty("id"u8, out var id) || id.ValueKind != JsonValueKind.String
+                || !item.TryGetProperty("receivedAt"u8, out var receivedAt) || receivedAt.ValueKind != JsonValueKind.String
+                || !receivedAt.TryGetDateTimeOffset(out var received)
+                || !item.TryGetProperty("event"u8, out var evt))
+            {
+                return null;
+            }
+
+            events.Add(new EnvelopeEvent(id.GetString()!, received, evt));
+        }
+
+        var attempt = root.TryGetProperty("attempt"u8, out var a) && a.TryGetInt32(out var n) ? Math.Max(n, 1) : 1;
+        DateTimeOffset? first = root.TryGetProperty("firstAttemptAt"u8, out var f) && f.ValueKind == JsonValueKind.String
+            && f.TryGetDateTimeOffset(out var at) ? at : null;
+        return new Envelope(document, attempt, first, events);
+    }
+
+    public void Dispose() => _document.Dispose();
+}

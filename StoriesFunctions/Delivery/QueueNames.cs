@@ -1,0 +1,8 @@
+namespace StoriesFunctions.Delivery;
+
+/// <summary>The queue names are a public contract: operators and the host bindings use them.</summary>
+public static class QueueNames
+{
+    public const string Events = "segment-events";
+    public const string Poison = "segment-events-poison";
+}

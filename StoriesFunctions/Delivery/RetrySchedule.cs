@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+
+namespace StoriesFunctions.Delivery;
+
+/// <summary>
+/// When to try again after a transient failure: <c>InitialRetryDelay × 3^(attempt-1)</c>, capped at
+/// <c>MaxRetryDelay</c>, with ±20 % jitter so that many stalled messages do not return at once. A longer
+/// <c>Retry-After</c> from Stories wins. With the defaults (30 s, 1 h, 10 attempts) the waits add up to about five
+/// hours, at least four with the worst jitter: longer than Segment's own four-hour retry window.
+/// </summary>
+public sealed class RetrySchedule(IOptions<DeliveryOptions> options)
+{
+    private const double Growth = 3;
+    private const double Jitter = 0.2;
+    private readonly DeliveryOptions _options = options.Value;
+
+    public int MaxAttempts => _options.MaxAttempts;
+
+    /// <summary>The delay before the next attempt, after <paramref name="attempt"/> (1-based) has failed.</summary>
+    /// <param name="random">A number in [0, 1): 0.5 gives the delay without jitter.</param>
+    public TimeSpan DelayAfter(int attempt, TimeSpan? retryAfter, double random)
+    {
+        var nominal = BaseDelay(attempt);
+        var jittered = nominal * (1 - Jitter + (2 * Jitter * random));
+        if (jittered > _options.MaxRetryDelay)
+        {
+            jittered = _options.MaxRetryDelay;
+        }
+
+        return retryAfter > jittered ? retryAfter.Value : jittered;
+    }
+
+    /// <summary>The delay without jitter: the schedule as documented.</summary>
+    public TimeSpan BaseDelay(int attempt)
+    {
+        var seconds = _options.InitialRetryDelay.TotalSeconds * Math.Pow(Growth, Math.Max(attempt - 1, 0));
+        return seconds >= _options.MaxRetryDelay.TotalSeconds ? _options.MaxRetryDelay : TimeSpan.FromSeconds(seconds);
+    }
+}

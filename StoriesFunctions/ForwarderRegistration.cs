@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StoriesFunctions.Delivery;
+using StoriesFunctions.Segment;
+using StoriesFunctions.Stories;
+using StoriesFunctions.Telemetry;
+
+namespace StoriesFunctions;
+
+/// <summary>Everything the forwarder registers, by feature. Program.cs and the composition test both call this.</summary>
+public static class ForwarderRegistration
+{
+    public static IHostApplicationBuilder AddStoriesForwarder(this IHostApplicationBuilder builder)
+    {
+        builder.Services
+            .AddSegmentIngest()
+            .AddStories()
+            .AddDelivery(builder.Configuration)
+            .AddForwarderTelemetry();
+        return builder;
+    }
+
+    public static IServiceCollection AddSegmentIngest(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<SegmentOptions, SegmentOptionsValidator>(SegmentOptions.Section);
+        services.AddSingleton<SignatureVerifier>();
+        services.AddSingleton<WebhookIngest>();
+        services.AddHostedService<StartupChecks>();
+        return services;
+    }
+
+    public static IServiceCollection AddStories(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<StoriesOptions, StoriesOptionsValidator>(StoriesOptions.Section);
+        services.AddSingleton<StoriesMapper>();
+        services.AddStoriesClient();
+        return services;
+    }
+
+    public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<DeliveryOptions, DeliveryOptionsValidator>(DeliveryOptions.Section);
+        services.AddSingleton(_ => StorageClients.CreateQueueService(configuration));
+        services.AddSingleton(_ => StorageClients.CreateTableService(configuration));
+        services.AddSingleton<EventQueue>();
+        services.AddSingleton<DeliveryRecords>();
+        services.AddSingleton<RetrySchedule>();
+        services.AddSingleton<EventDelivery>();
+        services.AddSingleton<EnvelopeDelivery>();
+        services.AddSingleton<DeadLetters>();
+        return services;
+    }
+
+    public static IServiceCollection AddForwarderTelemetry(this IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.AddSingleton<ForwarderMetrics>();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    private static void AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+}

@@ -1,0 +1,25 @@
+using Azure.Storage.Queues.Models;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using StoriesFunctions.Delivery;
+using StoriesFunctions.Telemetry;
+
+namespace StoriesFunctions.Functions;
+
+/// <summary>Delivers each <c>segment-events</c> message to Stories. Bound to <see cref="QueueMessage"/> to see the dequeue count.</summary>
+public sealed class DeliveryFunction(EnvelopeDelivery delivery, ILogger<DeliveryFunction> logger)
+{
+    [Function("DeliverEvents")]
+    public async Task Run(
+        [QueueTrigger(QueueNames.Events, Connection = StorageClients.ConnectionName)] QueueMessage message,
+        CancellationToken cancellationToken)
+    {
+        if (message.DequeueCount > 1)
+        {
+            // Our own retries come back as new messages: a second dequeue means an invocation died mid-way.
+            Log.Redelivered(logger, message.MessageId, message.DequeueCount);
+        }
+
+        await delivery.DeliverAsync(message.MessageId, message.Body, cancellationToken);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+
+namespace StoriesFunctions.Segment;
+
+/// <summary>
+/// The fields ingest looks at, read in one pass over an event's properties. A key that appears twice is flagged:
+/// parsers disagree on which copy wins, so such an event is ambiguous and is rejected.
+/// </summary>
+internal ref struct EventFields
+{
+    public JsonElement Type;
+    public JsonElement MessageId;
+    public JsonElement UserId;
+    public JsonElement EventName;
+    public JsonElement Integrations;
+    public bool HasDuplicate;
+
+    public static EventFields Read(JsonElement item)
+    {
+        var fields = default(EventFields);
+        foreach (var property in item.EnumerateObject())
+        {
+            if (property.NameEquals("type"u8))
+            {
+                fields.Set(ref fields.Type, property.Value);
+            }
+            else if (property.NameEquals("messageId"u8))
+            {
+                fields.Set(ref fields.MessageId, property.Value);
+            }
+            else if (property.NameEquals("userId"u8))
+            {
+                fields.Set(ref fields.UserId, property.Value);
+            }
+            else if (property.NameEquals("event"u8))
+            {
+                fields.Set(ref fields.EventName, property.Value);
+            }
+            else if (property.NameEquals("integrations"u8))
+            {
+                fields.Set(ref fields.Integrations, property.Value);
+            }
+        }
+
+        return fields;
+    }
+
+    private void Set(ref JsonElement field, JsonElement value)
+    {
+        HasDuplicate |= field.ValueKind != JsonValueKind.Undefined;
+        field = value;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Diagnostics.Metrics;
+
+namespace StoriesFunctions.Telemetry;
+
+/// <summary>
+/// Counters and a latency histogram through <see cref="System.Diagnostics.Metrics"/>, so that any exporter
+/// (Application Insights, OpenTelemetry) can collect them. Dimensions are fixed strings: reasons, types, status codes.
+/// </summary>
+public sealed class ForwarderMetrics
+{
+    public const string MeterName = "StoriesFunctions";
+
+    public ForwarderMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        Received = meter.CreateCounter<long>("storiesfunctions.events.received", "{event}", "Events received by the webhook.");
+        Queued = meter.CreateCounter<long>("storiesfunctions.events.queued", "{event}", "Events durably queued for delivery.");
+        Skipped = meter.CreateCounter<long>("storiesfunctions.events.skipped", "{event}", "Valid events Stories cannot take, by reason.");
+        Rejected = meter.CreateCounter<long>("storiesfunctions.events.rejected", "{event}", "Invalid events, by reason.");
+        Delivered = meter.CreateCounter<long>("storiesfunctions.events.delivered", "{event}", "Events Stories accepted.");
+        Duplicates = meter.CreateCounter<long>("storiesfunctions.events.duplicates", "{event}", "Copies of already delivered events, not sent again.");
+        Retried = meter.CreateCounter<long>("storiesfunctions.events.retried", "{event}", "Events sent back to the queue after a transient failure.");
+        DeadLettered = meter.CreateCounter<long>("storiesfunctions.events.dead_lettered", "{event}", "Events moved to the poison queue, by reason.");
+        Latency = meter.CreateHistogram<double>("storiesfunctions.delivery.latency", "ms", "From receipt by the webhook to Stories' acceptance.");
+    }
+
+    public Counter<long> Received { get; }
+
+    public Counter<long> Queued { get; }
+
+    public Counter<long> Skipped { get; }
+
+    public Counter<long> Rejected { get; }
+
+    public Counter<long> Delivered { get; }
+
+    public Counter<long> Duplicates { get; }
+
+    public Counter<long> Retried { get; }
+
+    public Counter<long> DeadLettered { get; }
+
+    public Histogram<double> Latency { get; }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging;
+
+namespace StoriesFunctions.Telemetry;
+
+/// <summary>
+/// Every log line the app writes. Only ids, types, outcomes, reasons and status codes: never keys, secrets,
+/// signatures, traits, emails, phones or payloads. Names of the placeholders are the custom dimensions in
+/// Application Insights (<c>customDimensions.MessageId</c>, ...).
+/// </summary>
+public static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Warning, "Segment__SharedSecret is not set: webhook requests are authenticated by the function key alone and X-Signature is not checked. Set the Webhooks destination's shared secret to check it.")]
+    public static partial void SharedSecretMissing(ILogger logger);
+
+    [LoggerMessage(100, LogLevel.Information, "Webhook call answered {StatusCode}: {Received} received, {Queued} queued, {Skipped} skipped, {Rejected} rejected in {Envelopes} messages")]
+    public static partial void IngestCompleted(ILogger logger, int statusCode, int received, int queued, int skipped, int rejected, int envelopes);
+
+    [LoggerMessage(101, LogLevel.Information, "Event {MessageId} of type {EventType} queued")]
+    public static partial void EventQueued(ILogger logger, string messageId, string eventType);
+
+    [LoggerMessage(102, LogLevel.Information, "Event {MessageId} of type {EventType} skipped: {Reason}")]
+    public static partial void EventSkipped(ILogger logger, string? messageId, string eventType, string reason);
+
+    [LoggerMessage(103, LogLevel.Warning, "Event {MessageId} at index {Index} rejected: {Reason}")]
+    public static partial void EventRejected(ILogger logger, string? messageId, int index, string reason);
+
+    [LoggerMessage(104, LogLevel.Warning, "Webhook call refused with {StatusCode}: {Reason}")]
+    public static partial void RequestRefused(ILogger logger, int statusCode, string reason);
+
+    [LoggerMessage(105, LogLevel.Error, "Webhook call answered 503: {Events} events could not be queued; Segment will retry")]
+    public static partial void QueueWriteFailed(ILogger logger, Exception exception, int events);
+
+    [LoggerMessage(200, LogLevel.Information, "Event {MessageId} of type {EventType} delivered: Stories answered {StatusCode} on attempt {Attempt}, {LatencyMs} ms after receipt")]
+    public static partial void EventDelivered(ILogger logger, string messageId, string eventType, int statusCode, int attempt, long latencyMs);
+
+    [LoggerMessage(201, LogLevel.Information, "Event {MessageId} of type {EventType} was delivered before: not sent again")]
+    public static partial void DuplicateSkipped(ILogger logger, string messageId, string eventType);
+
+    [LoggerMessage(202, LogLevel.Warning, "Event {MessageId} of type {EventType} retried: attempt {Attempt} failed ({Reason}); next attempt in {Delay}")]
+    public static partial void RetryScheduled(ILogger logger, string messageId, string eventType, int attempt, string reason, TimeSpan delay);
+
+    [LoggerMessage(203, LogLevel.Warning, "Event {MessageId} of type {EventType} dead-lettered after {Attempts} attempts: {Reason} (status {StatusCode})")]
+    public static partial void DeadLettered(ILogger logger, string messageId, string eventType, int attempts, string reason, int? statusCode);
+
+    [LoggerMessage(204, LogLevel.Error, "Queue message {QueueMessageId} is not a readable envelope: dead-lettered as it is")]
+    public static partial void UnreadableMessage(ILogger logger, string queueMessageId);
+
+    [LoggerMessage(205, LogLevel.Warning, "Event {MessageId} was delivered but its de-duplication record could not be written")]
+    public static partial void RecordFailed(ILogger logger, Exception exception, string messageId);
+
+    [LoggerMessage(206, LogLevel.Information, "Queue message {QueueMessageId}: time budget spent, {Remaining} events handed to a new message")]
+    public static partial void BudgetSpent(ILogger logger, string queueMessageId, int remaining);
+
+    [LoggerMessage(207, LogLevel.Warning, "Queue message {QueueMessageId} redelivered by the host (dequeue count {DequeueCount}): an earlier invocation failed")]
+    public static partial void Redelivered(ILogger logger, string queueMessageId, long dequeueCount);
+
+    [LoggerMessage(300, LogLevel.Information, "Replayed {Events} events from {Messages} dead letters to segment-events")]
+    public static partial void Replayed(ILogger logger, int events, int messages);
+}

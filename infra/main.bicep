@@ -1,0 +1,207 @@
+// StoriesFunctions on Azure: a Flex Consumption function app that takes Segment webhooks
+// and forwards them to the Stories API. Deploy with `azd up` (main.parameters.json) or
+// `az deployment sub create` (main.bicepparam); see docs/deploy-to-azure.md.
+
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the environment (azd: AZURE_ENV_NAME); it seeds every resource name.')
+param environmentName string
+
+@description('Region for every resource.')
+param location string = deployment().location
+
+@description('Resource group to create or update; defaults to rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@secure()
+@minLength(1)
+@description('API key for the Stories API; stored in Key Vault as Stories--ApiKey.')
+param storiesApiKey string
+
+@secure()
+@minLength(1)
+@description('Shared secret configured on the Segment Webhooks destination; stored in Key Vault as Segment--SharedSecret.')
+param segmentSharedSecret string
+
+@minLength(3)
+@description('E-mail address that is alerted when events are dead-lettered.')
+param alertEmail string
+
+@minValue(1)
+@maxValue(1000)
+@description('Most instances Flex Consumption may run. Each instance sends at most Stories__MaxRequestsPerSecond requests per second, so this bounds the total request rate to Stories: instances × per-instance rate.')
+param maximumInstanceCount int = 40
+
+@allowed([512, 2048, 4096])
+@description('Memory of each instance, in MB.')
+param instanceMemoryMB int = 2048
+
+@description('Base URL of the Stories API, with a trailing slash.')
+param storiesBaseUrl string = 'https://api.getstories.io/v1/'
+
+@description('Whether identify calls update Stories users.')
+param storiesSyncUsers bool = true
+
+@description('How event properties are sent to Stories.')
+param storiesEventDataFormat string = 'object'
+
+@minValue(0)
+@description('Requests per second each instance may send to Stories; 0 turns the limit off.')
+param storiesMaxRequestsPerSecond int = 0
+
+@description('Timeout of one request to Stories (TimeSpan, hh:mm:ss).')
+param storiesAttemptTimeout string = '00:00:10'
+
+@minValue(0)
+@description('Immediate retries of a failed request to Stories before the event goes back to the queue.')
+param storiesQuickRetries int = 2
+
+@minValue(1)
+@description('Largest Segment request body accepted, in bytes.')
+param segmentMaxBodyBytes int = 8388608
+
+@description('Delay before the first queued retry (TimeSpan).')
+param deliveryInitialRetryDelay string = '00:00:30'
+
+@description('Longest delay between queued retries (TimeSpan).')
+param deliveryMaxRetryDelay string = '01:00:00'
+
+@minValue(1)
+@description('Delivery attempts before an event is dead-lettered.')
+param deliveryMaxAttempts int = 10
+
+@description('How long delivered message ids are remembered to drop Segment\'s duplicates (TimeSpan, d.hh:mm:ss).')
+param deliveryDedupeRetention string = '7.00:00:00'
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var names = {
+  resourceGroup: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
+  identity: 'id-${resourceToken}'
+  storage: 'st${resourceToken}'
+  keyVault: 'kv-${resourceToken}'
+  logAnalytics: 'log-${resourceToken}'
+  applicationInsights: 'appi-${resourceToken}'
+  actionGroup: 'ag-${resourceToken}'
+  alertRule: 'alert-dead-letters-${resourceToken}'
+  plan: 'plan-${resourceToken}'
+  functionApp: 'func-${resourceToken}'
+}
+var deploymentContainerName = 'app-package'
+var secretNames = {
+  storiesApiKey: 'Stories--ApiKey'
+  segmentSharedSecret: 'Segment--SharedSecret'
+}
+// Built from the vault name so the app settings are known before deployment.
+var vaultUri = 'https://${names.keyVault}${environment().suffixes.keyvaultDns}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: names.resourceGroup
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: names.logAnalytics
+    applicationInsightsName: names.applicationInsights
+    actionGroupName: names.actionGroup
+    alertRuleName: names.alertRule
+    principalId: identity.outputs.principalId
+    alertEmail: alertEmail
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: names.storage
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+    queueName: 'segment-events'
+    principalId: identity.outputs.principalId
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyVault'
+  scope: rg
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    principalId: identity.outputs.principalId
+    storiesApiKey: storiesApiKey
+    segmentSharedSecret: segmentSharedSecret
+    secretNames: secretNames
+  }
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionApp'
+  scope: rg
+  // The app starts as soon as it exists: its storage, its secrets and their role
+  // assignments must be in place first.
+  dependsOn: [
+    storage
+    keyVault
+  ]
+  params: {
+    location: location
+    tags: tags
+    planName: names.plan
+    appName: names.functionApp
+    storageAccountName: names.storage
+    deploymentContainerName: deploymentContainerName
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    secretUris: {
+      storiesApiKey: '${vaultUri}/secrets/${secretNames.storiesApiKey}'
+      segmentSharedSecret: '${vaultUri}/secrets/${secretNames.segmentSharedSecret}'
+    }
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    tunables: {
+      Stories__BaseUrl: storiesBaseUrl
+      Stories__SyncUsers: storiesSyncUsers ? 'true' : 'false'
+      Stories__EventDataFormat: storiesEventDataFormat
+      Stories__MaxRequestsPerSecond: string(storiesMaxRequestsPerSecond)
+      Stories__AttemptTimeout: storiesAttemptTimeout
+      Stories__QuickRetries: string(storiesQuickRetries)
+      Segment__MaxBodyBytes: string(segmentMaxBodyBytes)
+      Delivery__InitialRetryDelay: deliveryInitialRetryDelay
+      Delivery__MaxRetryDelay: deliveryMaxRetryDelay
+      Delivery__MaxAttempts: string(deliveryMaxAttempts)
+      Delivery__DedupeRetention: deliveryDedupeRetention
+    }
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_RESOURCE_GROUP string = rg.name
+output FUNCTION_APP_NAME string = functionApp.outputs.name
+output FUNCTION_APP_HOSTNAME string = functionApp.outputs.defaultHostName
+output SEGMENT_WEBHOOK_URL string = 'https://${functionApp.outputs.defaultHostName}/api/segment'
+output KEY_VAULT_NAME string = names.keyVault
+output STORAGE_ACCOUNT_NAME string = names.storage

@@ -1,0 +1,13 @@
+// Parameters for a plain deployment without azd:
+//   az deployment sub create --location <region> --template-file infra/main.bicep --parameters infra/main.bicepparam
+// Secrets come from environment variables so they never land in a file.
+using 'main.bicep'
+
+param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'stories')
+param storiesApiKey = readEnvironmentVariable('STORIES_API_KEY')
+param segmentSharedSecret = readEnvironmentVariable('SEGMENT_SHARED_SECRET')
+param alertEmail = readEnvironmentVariable('ALERT_EMAIL')
+
+// The tunables keep the defaults of main.bicep; override any of them here, e.g.
+// param maximumInstanceCount = 10
+// param storiesMaxRequestsPerSecond = 5

@@ -1,0 +1,110 @@
+// Logs, telemetry and the dead-letter alert. Application Insights takes only
+// Entra-authenticated telemetry, published by the app's identity.
+
+param location string
+param tags object
+param logAnalyticsName string
+param applicationInsightsName string
+param actionGroupName string
+param alertRuleName string
+
+@description('Principal id of the function app identity.')
+param principalId string
+
+@description('Address that receives the dead-letter alert.')
+param alertEmail string
+
+// Built-in role definition: Monitoring Metrics Publisher (despite the name, it covers all telemetry).
+var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2026-03-01' = {
+  name: logAnalyticsName
+  location: location
+  tags: tags
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
+  }
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: applicationInsightsName
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: workspace.id
+    DisableLocalAuth: true
+  }
+}
+
+resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(applicationInsights.id, principalId, monitoringMetricsPublisher)
+  scope: applicationInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
+  name: actionGroupName
+  location: 'global'
+  tags: tags
+  properties: {
+    groupShortName: 'stories-dl'
+    enabled: true
+    emailReceivers: [
+      {
+        name: 'dead-letters'
+        emailAddress: alertEmail
+        useCommonAlertSchema: true
+      }
+    ]
+  }
+}
+
+// The app writes one trace per dead-lettered event, with "dead-lettered" in its message.
+resource deadLetterAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: alertRuleName
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Segment events dead-lettered'
+    description: 'Events that could not be delivered to Stories were dead-lettered. Read them with GET /api/dead-letters (admin key) or in the segment-events-poison queue.'
+    severity: 2
+    enabled: true
+    scopes: [
+      applicationInsights.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'traces | where message has "dead-lettered"'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: false
+    actions: {
+      actionGroups: [
+        actionGroup.id
+      ]
+    }
+  }
+}
+
+output applicationInsightsConnectionString string = applicationInsights.properties.ConnectionString
