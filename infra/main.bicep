@@ -41,15 +41,15 @@ param instanceMemoryMB int = 2048
 @description('Base URL of the Stories API, with a trailing slash.')
 param storiesBaseUrl string = 'https://api.getstories.io/v1/'
 
-@description('Whether identify calls update Stories users.')
+@description('Also upsert the Stories user (/users) for each identify, before its event.')
 param storiesSyncUsers bool = true
 
-@description('How event properties are sent to Stories.')
+@allowed(['object', 'string'])
+@description('How event properties are sent to Stories: as a JSON object or as a JSON string.')
 param storiesEventDataFormat string = 'object'
 
-@minValue(0)
-@description('Requests per second each instance may send to Stories; 0 turns the limit off.')
-param storiesMaxRequestsPerSecond int = 0
+@description('Requests per second each instance may send to Stories, fractions allowed (\'0.5\'); \'0\' turns the limit off. Total rate to Stories ≤ maximumInstanceCount × this.')
+param storiesMaxRequestsPerSecond string = '0'
 
 @description('Timeout of one request to Stories (TimeSpan, hh:mm:ss).')
 param storiesAttemptTimeout string = '00:00:10'
@@ -186,7 +186,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Stories__BaseUrl: storiesBaseUrl
       Stories__SyncUsers: storiesSyncUsers ? 'true' : 'false'
       Stories__EventDataFormat: storiesEventDataFormat
-      Stories__MaxRequestsPerSecond: string(storiesMaxRequestsPerSecond)
+      Stories__MaxRequestsPerSecond: storiesMaxRequestsPerSecond
       Stories__AttemptTimeout: storiesAttemptTimeout
       Stories__QuickRetries: string(storiesQuickRetries)
       Segment__MaxBodyBytes: string(segmentMaxBodyBytes)

@@ -1,5 +1,6 @@
 // Parameters for a plain deployment without azd:
-//   az deployment sub create --location <region> --template-file infra/main.bicep --parameters infra/main.bicepparam
+//   az deployment sub create --name stories --location <region> \
+//     --template-file infra/main.bicep --parameters infra/main.bicepparam
 // Secrets come from environment variables so they never land in a file.
 using 'main.bicep'
 
@@ -10,4 +11,4 @@ param alertEmail = readEnvironmentVariable('ALERT_EMAIL')
 
 // The tunables keep the defaults of main.bicep; override any of them here, e.g.
 // param maximumInstanceCount = 10
-// param storiesMaxRequestsPerSecond = 5
+// param storiesMaxRequestsPerSecond = '5'

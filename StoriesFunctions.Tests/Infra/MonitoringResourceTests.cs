@@ -39,6 +39,7 @@ public sealed class MonitoringResourceTests
             Assert.That((string?)rule["windowSize"], Is.EqualTo("PT15M"));
             Assert.That((string?)rule["evaluationFrequency"], Is.EqualTo("PT5M"));
             Assert.That((bool?)rule["enabled"], Is.True);
+            Assert.That((bool?)rule["autoMitigate"], Is.True, "one e-mail per incident, not one per evaluation");
             Assert.That((string?)rule["actions"]!["actionGroups"]![0], Is.EqualTo(snapshot.ResourceId("Microsoft.Insights/actionGroups")));
         }
     }

@@ -98,7 +98,8 @@ resource deadLetterAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
         }
       ]
     }
-    autoMitigate: false
+    // Stateful: one e-mail when dead letters start, resolved once a window has none.
+    autoMitigate: true
     actions: {
       actionGroups: [
         actionGroup.id
