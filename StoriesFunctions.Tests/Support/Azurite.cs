@@ -20,6 +20,7 @@ public sealed class Azurite
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static Azurite? current;
+    private static Exception? startFailure;
 
     private readonly AzuriteProcess? process;
 
@@ -59,6 +60,12 @@ public sealed class Azurite
                 return current;
             }
 
+            // One failed start fails every later caller at once instead of each waiting out the time-out.
+            if (startFailure is not null)
+            {
+                throw new InvalidOperationException($"Azurite failed to start earlier in this test run: {startFailure.Message}", startFailure);
+            }
+
             if (await AzuriteProcess.AllAcceptAsync([10000, 10001, 10002]).ConfigureAwait(false))
             {
                 current = new Azurite(10000, 10001, 10002, process: null);
@@ -66,9 +73,17 @@ public sealed class Azurite
             }
 
             int[] ports = FreePorts.Take(3);
-            AzuriteProcess started = await AzuriteProcess.StartAsync(ports[0], ports[1], ports[2]).ConfigureAwait(false);
-            current = new Azurite(ports[0], ports[1], ports[2], started);
-            return current;
+            try
+            {
+                AzuriteProcess started = await AzuriteProcess.StartAsync(ports[0], ports[1], ports[2]).ConfigureAwait(false);
+                current = new Azurite(ports[0], ports[1], ports[2], started);
+                return current;
+            }
+            catch (Exception e)
+            {
+                startFailure = e;
+                throw;
+            }
         }
         finally
         {
@@ -84,6 +99,7 @@ public sealed class Azurite
         {
             current?.process?.Dispose();
             current = null;
+            startFailure = null;
         }
         finally
         {

@@ -54,8 +54,16 @@ internal sealed class AzuriteProcess : IDisposable
         var azurite = new AzuriteProcess(started);
         started.BeginErrorReadLine();
         started.BeginOutputReadLine();
-        await azurite.WaitUntilListeningAsync([blobPort, queuePort, tablePort]).ConfigureAwait(false);
-        return azurite;
+        try
+        {
+            await azurite.WaitUntilListeningAsync([blobPort, queuePort, tablePort]).ConfigureAwait(false);
+            return azurite;
+        }
+        catch
+        {
+            azurite.Dispose();
+            throw;
+        }
     }
 
     public static async Task<bool> AllAcceptAsync(IEnumerable<int> ports)
@@ -104,7 +112,6 @@ internal sealed class AzuriteProcess : IDisposable
 
             if (clock.Elapsed > StartTimeout)
             {
-                Kill();
                 throw Failure($"did not listen on ports {string.Join(", ", ports)} within {StartTimeout.TotalSeconds:0} s");
             }
 

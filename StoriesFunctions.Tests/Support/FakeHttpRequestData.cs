@@ -23,6 +23,8 @@ public sealed class FakeHttpRequestData : HttpRequestData
         FunctionContext context, string method, Uri url, byte[]? body, IDictionary<string, string>? headers = null, bool chunked = false)
         : base(context)
     {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(url);
         Method = method;
         Url = url;
         body ??= [];
@@ -37,7 +39,7 @@ public sealed class FakeHttpRequestData : HttpRequestData
             Headers.TryAddWithoutValidation("Content-Length", body.Length.ToString(CultureInfo.InvariantCulture));
         }
 
-        Query = HttpUtility.ParseQueryString(url?.Query ?? string.Empty);
+        Query = HttpUtility.ParseQueryString(url.Query);
     }
 
     /// <inheritdoc />

@@ -14,6 +14,7 @@ public sealed class RecordedRequest
         Query = query;
         Headers = headers;
         Body = body;
+        ReceivedAt = DateTimeOffset.UtcNow;
         json = new Lazy<JsonElement>(() => JsonSerializer.Deserialize<JsonElement>(Body));
     }
 
@@ -34,6 +35,12 @@ public sealed class RecordedRequest
 
     /// <summary>The body parsed as JSON on first use; throws <see cref="JsonException"/> if it is not JSON.</summary>
     public JsonElement Json => json.Value;
+
+    /// <summary>When the request arrived.</summary>
+    public DateTimeOffset ReceivedAt { get; }
+
+    /// <summary>The status the stand-in answered with; null while unanswered, or when it dropped the connection.</summary>
+    public int? StatusCode { get; internal set; }
 
     /// <inheritdoc />
     public override string ToString() => $"{Method} {Path}{Query}";

@@ -10,7 +10,7 @@ namespace StoriesFunctions.Tests.Support;
 /// always with <c>X-RateLimit-Limit: 300</c>) unless a test scripted otherwise with <see cref="Enqueue"/>
 /// or <see cref="FailAll"/>. Connections are kept alive, as the real API does.
 /// </summary>
-public sealed class StoriesStandIn : IAsyncDisposable
+public sealed partial class StoriesStandIn : IAsyncDisposable
 {
     private readonly TcpListener listener;
     private readonly CancellationTokenSource stopping = new();
@@ -128,83 +128,6 @@ public sealed class StoriesStandIn : IAsyncDisposable
         await Task.WhenAll(open).ConfigureAwait(false);
         listener.Dispose();
         stopping.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (true)
-        {
-            TcpClient client;
-            try
-            {
-                client = await listener.AcceptTcpClientAsync(stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            lock (gate)
-            {
-                connections.RemoveAll(t => t.IsCompleted);
-                connections.Add(Task.Run(() => ServeAsync(client)));
-            }
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
-    {
-        using (client)
-        {
-            var wire = new HttpWire(client.GetStream());
-            try
-            {
-                while (await wire.ReadRequestAsync(stopping.Token).ConfigureAwait(false) is var (request, keepAlive))
-                {
-                    Record(request);
-                    if (!await AnswerAsync(wire, request, keepAlive).ConfigureAwait(false) || !keepAlive)
-                    {
-                        return;
-                    }
-                }
-            }
-            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or InvalidDataException or FormatException)
-            {
-                // The client went away (e.g. its time-out), the stand-in is stopping, or the request was malformed.
-            }
-        }
-    }
-
-    /// <returns>False when the reply dropped the connection.</returns>
-    private async Task<bool> AnswerAsync(HttpWire wire, RecordedRequest request, bool keepAlive)
-    {
-        StoriesReply? reply = Choose(request.Path);
-        if (reply is not null && reply.Latency > TimeSpan.Zero)
-        {
-            await Task.Delay(reply.Latency, stopping.Token).ConfigureAwait(false);
-        }
-
-        if (reply is { Drops: true })
-        {
-            return false;
-        }
-
-        (int status, string? body) = reply?.StatusCode is int scripted ? (scripted, reply.Body) : defaults.Answer(request);
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["X-RateLimit-Limit"] = "300" };
-        if (body is not null)
-        {
-            headers["Content-Type"] = body.TrimStart().StartsWith('{') || body.TrimStart().StartsWith('[')
-                ? "application/json; charset=utf-8"
-                : "text/plain; charset=utf-8";
-        }
-
-        foreach (var (name, value) in reply?.Headers ?? new Dictionary<string, string>())
-        {
-            headers[name] = value;
-        }
-
-        await wire.WriteResponseAsync(status, headers, body, keepAlive, stopping.Token).ConfigureAwait(false);
-        return true;
     }
 
     private void Record(RecordedRequest request)

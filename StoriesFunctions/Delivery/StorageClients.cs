@@ -19,6 +19,7 @@ public static class StorageClients
     {
         // The Functions queue extension reads and writes base64: plain text here would send messages to poison.
         var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        FailFast(options);
         var section = configuration.GetSection(ConnectionName);
         return section.Value is { Length: > 0 } connectionString
             ? new QueueServiceClient(connectionString, options)
@@ -28,9 +29,23 @@ public static class StorageClients
     public static TableServiceClient CreateTableService(IConfiguration configuration)
     {
         var section = configuration.GetSection(ConnectionName);
+        var options = new TableClientOptions();
+        FailFast(options);
         return section.Value is { Length: > 0 } connectionString
-            ? new TableServiceClient(connectionString)
-            : new TableServiceClient(ServiceUri(section, "table"), Credential(section));
+            ? new TableServiceClient(connectionString, options)
+            : new TableServiceClient(ServiceUri(section, "table"), Credential(section), options);
+    }
+
+    /// <summary>
+    /// Segment waits about 5 s for the webhook: a few quick tries beat the SDK's default back-off of several seconds.
+    /// Longer outages are what our queue retries and Segment's own retries are for.
+    /// </summary>
+    private static void FailFast(ClientOptions options)
+    {
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
     }
 
     private static Uri ServiceUri(IConfigurationSection section, string service)

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Text.Json;
+using StoriesFunctions.Delivery;
+using StoriesFunctions.Functions;
+using StoriesFunctions.Tests.Segment;
+using StoriesFunctions.Tests.Support;
+
+namespace StoriesFunctions.Tests.Functions;
+
+[NonParallelizable]
+public class DeadLettersFunctionTests
+{
+    private static async Task<JsonDocument> CallAsync(Forwarder forwarder, string method, string path)
+    {
+        var request = new FakeHttpRequestData(new FakeFunctionContext(forwarder.Services), method, new Uri("http://localhost:7071/api/" + path), null);
+        var function = forwarder.Create<DeadLettersFunction>();
+        var response = (FakeHttpResponseData)(method == "GET"
+            ? await function.List(request, CancellationToken.None)
+            : await function.Replay(request, CancellationToken.None));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), response.ReadBody());
+        return response.ReadJson();
+    }
+
+    [Test]
+    public async Task ListThenReplay_AfterStoriesIsFixed_DeliversTheEventOnce()
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl);
+        stories.Enqueue(StoriesReply.Status(422, "{\"message\":\"invalid\"}"));
+        var evt = SegmentEventBuilder.Identify();
+        await forwarder.PostAsync(evt.Json());
+        await forwarder.DeliverVisibleAsync();
+
+        using var listed = await CallAsync(forwarder, "GET", "dead-letters?max=10");
+        using var replayed = await CallAsync(forwarder, "POST", "dead-letters/replay?max=10");
+        await forwarder.DeliverVisibleAsync();
+        using var after = await CallAsync(forwarder, "GET", "dead-letters");
+
+        var entry = listed.RootElement.GetProperty("deadLetters").EnumerateArray().Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(listed.RootElement.GetProperty("count").GetInt32(), Is.EqualTo(1));
+            Assert.That(entry.GetProperty("messageId").GetString(), Is.EqualTo(evt.MessageId));
+            Assert.That(entry.GetProperty("type").GetString(), Is.EqualTo("identify"));
+            Assert.That(entry.GetProperty("statusCode").GetInt32(), Is.EqualTo(422));
+            Assert.That(entry.GetProperty("reason").GetString(), Does.Contain("422"));
+            Assert.That(entry.TryGetProperty("event", out _), Is.False, "no traits or other personal data in the listing");
+            Assert.That(listed.RootElement.GetRawText(), Does.Not.Contain("ada@example.com"));
+            Assert.That(replayed.RootElement.GetProperty("replayed").GetInt32(), Is.EqualTo(1));
+            Assert.That(after.RootElement.GetProperty("count").GetInt32(), Is.EqualTo(0));
+            Assert.That(stories.Requests.Select(r => (r.Path, r.StatusCode)), Is.EqualTo(new[] { ("/v1/users", (int?)422), ("/v1/users", 200), ("/v1/events", 201) }),
+                "the upsert was refused, then replayed once with its event");
+        });
+    }
+
+    [Test]
+    public async Task ListAndReplay_EnvelopeTheHostMovedAfterACrashLoop_AreRecognised()
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl);
+        var packer = new EnvelopePacker(attempt: 1);
+        var evt = SegmentEventBuilder.Track();
+        packer.Add(evt.MessageId, DateTimeOffset.UtcNow, evt.Element());
+        await forwarder.Poison.SendMessageAsync(packer.Complete().Single());
+
+        using var listed = await CallAsync(forwarder, "GET", "dead-letters");
+        using var replayed = await CallAsync(forwarder, "POST", "dead-letters/replay");
+        await forwarder.DeliverVisibleAsync();
+
+        var entry = listed.RootElement.GetProperty("deadLetters").EnumerateArray().Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(entry.GetProperty("messageId").GetString(), Is.EqualTo(evt.MessageId));
+            Assert.That(entry.GetProperty("reason").GetString(), Is.EqualTo(DeadLetters.HostMovedReason));
+            Assert.That(replayed.RootElement.GetProperty("replayed").GetInt32(), Is.EqualTo(1));
+            Assert.That(stories.Requests, Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Replay_UnreadableMessage_StaysForAnOperator()
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl);
+        await forwarder.Poison.SendMessageAsync("garbage");
+
+        using var replayed = await CallAsync(forwarder, "POST", "dead-letters/replay");
+        using var listed = await CallAsync(forwarder, "GET", "dead-letters");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(replayed.RootElement.GetProperty("replayed").GetInt32(), Is.EqualTo(0));
+            Assert.That(listed.RootElement.GetProperty("deadLetters")[0].GetProperty("reason").GetString(), Is.EqualTo(DeadLetters.UnreadableReason));
+        });
+    }
+
+    [TestCase("dead-letters?max=0")]
+    [TestCase("dead-letters?max=abc")]
+    [TestCase("dead-letters?max=33")]
+    public async Task List_MaxOutOfRange_Answers400(string path)
+    {
+        await using var forwarder = await Forwarder.StartAsync(new Uri("http://127.0.0.1:9/v1/"));
+        var request = new FakeHttpRequestData(new FakeFunctionContext(forwarder.Services), "GET", new Uri("http://localhost:7071/api/" + path), null);
+
+        var response = await forwarder.Create<DeadLettersFunction>().List(request, CancellationToken.None);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+}

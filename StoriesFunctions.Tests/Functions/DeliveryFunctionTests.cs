@@ -1,0 +1,226 @@
+using System.Text.Json;
+using StoriesFunctions.Delivery;
+using StoriesFunctions.Tests.Segment;
+using StoriesFunctions.Tests.Support;
+
+namespace StoriesFunctions.Tests.Functions;
+
+/// <summary>
+/// Ingest, queue and delivery together, against real Azurite and a Stories stand-in that fails on cue: each test
+/// asserts what Stories received and what is left in the queues.
+/// </summary>
+[NonParallelizable]
+public class DeliveryFunctionTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private static int Accepted(StoriesStandIn stories, string path = "/v1/events") =>
+        stories.Requests.Count(r => r.Path == path);
+
+    private static async Task<List<JsonDocument>> DeadLettersAsync(Forwarder forwarder) =>
+        (await forwarder.PeekAllAsync(forwarder.Poison)).Select(m => JsonDocument.Parse(m.Body.ToString())).ToList();
+
+    [Test]
+    public async Task Deliver_TwoFailuresThenSuccess_PostsTheEventExactlyOnce()
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl);
+        stories.Enqueue(StoriesReply.Status(500));
+        stories.Enqueue(StoriesReply.Status(500));
+        var evt = SegmentEventBuilder.Track();
+        await forwarder.PostAsync(evt.Json());
+
+        await forwarder.DeliverUntilAsync(() => stories.Requests.Count >= 3 && Accepted(stories) == 3, Patience);
+        await forwarder.DeliverVisibleAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(stories.Requests.Select(r => r.Path), Is.EqualTo(new[] { "/v1/events", "/v1/events", "/v1/events" }));
+            Assert.That(stories.Requests.Select(r => r.Json.GetProperty("data").GetProperty("content").GetString()).Distinct(), Is.EqualTo(new[] { "Signed Up" }));
+            Assert.That(await forwarder.PeekAllAsync(forwarder.Events), Is.Empty);
+            Assert.That(await forwarder.PeekAllAsync(forwarder.Poison), Is.Empty);
+            Assert.That(forwarder.Logs.GetSnapshot().Any(l => l.Id.Id == 202), Is.True, "a retry was scheduled through the queue");
+        });
+    }
+
+    [Test]
+    public async Task Deliver_429WithShortRetryAfter_WaitsThenDeliversOnce()
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl);
+        stories.Enqueue(StoriesReply.Status(429).WithHeader("Retry-After", "1"));
+        await forwarder.PostAsync(SegmentEventBuilder.Track().Json());
+
+        await forwarder.DeliverUntilAsync(() => stories.Requests.Count >= 2, Patience);
+
+        var times = stories.Requests.Select(r => r.ReceivedAt).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(stories.Requests, Has.Count.EqualTo(2));
+            Assert.That(times[1] - times[0], Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9)));
+        });
+    }
+
+    [Test]
+    public async Task Deliver_429WithLongRetryAfter_GoesBackToTheQueueForThatLong()
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl, s => s["Stories:QuickRetries"] = "0");
+        stories.Enqueue(StoriesReply.Status(429).WithHeader("Retry-After", "3"));
+        await forwarder.PostAsync(SegmentEventBuilder.Track().Json());
+
+        await forwarder.DeliverVisibleAsync();
+        var invisibleAtFirst = await forwarder.PeekAllAsync(forwarder.Events);
+        await forwarder.DeliverUntilAsync(() => stories.Requests.Count >= 2, Patience);
+
+        var times = stories.Requests.Select(r => r.ReceivedAt).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(invisibleAtFirst, Is.Empty, "the retry waits, invisible, in the queue");
+            Assert.That(stories.Requests, Has.Count.EqualTo(2));
+            Assert.That(times[1] - times[0], Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(2.9)));
+        });
+    }
+
+    [Test]
+    public async Task Deliver_422_BecomesOneDeadLetterWithItsReasonAndIsNotRetried()
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl);
+        stories.Enqueue(StoriesReply.Status(422, "{\"message\":\"The name field is required.\"}"));
+        var evt = SegmentEventBuilder.Track();
+        await forwarder.PostAsync(evt.Json());
+
+        await forwarder.DeliverVisibleAsync();
+
+        var deadLetters = await DeadLettersAsync(forwarder);
+        var d = deadLetters.Single().RootElement;
+        Assert.Multiple(async () =>
+        {
+            Assert.That(stories.Requests, Has.Count.EqualTo(1));
+            Assert.That(d.GetProperty("messageId").GetString(), Is.EqualTo(evt.MessageId));
+            Assert.That(d.GetProperty("type").GetString(), Is.EqualTo("track"));
+            Assert.That(d.GetProperty("statusCode").GetInt32(), Is.EqualTo(422));
+            Assert.That(d.GetProperty("reason").GetString(), Does.Contain("422"));
+            Assert.That(d.GetProperty("responseExcerpt").GetString(), Does.Contain("name field is required"));
+            Assert.That(d.GetProperty("attempts").GetInt32(), Is.EqualTo(1));
+            Assert.That(d.GetProperty("event").GetProperty("messageId").GetString(), Is.EqualTo(evt.MessageId));
+            Assert.That(d.TryGetProperty("failedAt", out _) && d.TryGetProperty("firstAttemptAt", out _), Is.True);
+            Assert.That(await forwarder.PeekAllAsync(forwarder.Events), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Deliver_TimeoutAndDroppedConnection_AreRetried()
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl, s => s["Stories:AttemptTimeout"] = "00:00:01");
+        stories.Enqueue(StoriesReply.Delay(TimeSpan.FromSeconds(3)));
+        stories.Enqueue(StoriesReply.Drop());
+        await forwarder.PostAsync(SegmentEventBuilder.Track().Json());
+
+        await forwarder.DeliverUntilAsync(() => stories.Requests.Count >= 3, Patience);
+        await forwarder.DeliverVisibleAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(stories.Requests, Has.Count.EqualTo(3));
+            Assert.That(await forwarder.PeekAllAsync(forwarder.Poison), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Deliver_SameMessageIdPostedTwice_CallsStoriesOnce()
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl);
+        var evt = SegmentEventBuilder.Track().Json();
+        await forwarder.PostAsync(evt);
+        await forwarder.DeliverVisibleAsync();
+
+        await forwarder.PostAsync(evt);
+        await forwarder.DeliverVisibleAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stories.Requests, Has.Count.EqualTo(1));
+            Assert.That(forwarder.Logs.GetSnapshot().Count(l => l.Id.Id == 201), Is.EqualTo(1), "the copy is logged as a duplicate");
+        });
+    }
+
+    [Test]
+    public async Task Deliver_IdentifyWhoseEventFails_DoesNotRepeatTheUserUpsert()
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl, s => s["Stories:QuickRetries"] = "0");
+        stories.Enqueue(StoriesReply.Status(503).ForPath("/v1/events"));
+        await forwarder.PostAsync(SegmentEventBuilder.Identify().Json());
+
+        await forwarder.DeliverUntilAsync(() => stories.Requests.Count >= 3, Patience);
+        await forwarder.DeliverVisibleAsync();
+
+        Assert.That(stories.Requests.Select(r => r.Path), Is.EqualTo(new[] { "/v1/users", "/v1/events", "/v1/events" }));
+    }
+
+    [Test]
+    public async Task Deliver_OutageOutlastingEveryAttempt_DeadLettersWithRetriesExhausted()
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl, s =>
+        {
+            s["Stories:QuickRetries"] = "0";
+            s["Delivery:MaxAttempts"] = "2";
+        });
+        stories.FailAll(StoriesReply.Status(503));
+        await forwarder.PostAsync($"[{SegmentEventBuilder.Track().Json()},{SegmentEventBuilder.Track().Json()}]");
+
+        await forwarder.DeliverUntilAsync(() => forwarder.Poison.GetProperties().Value.ApproximateMessagesCount >= 2, Patience);
+
+        var deadLetters = await DeadLettersAsync(forwarder);
+        Assert.Multiple(() =>
+        {
+            Assert.That(deadLetters, Has.Count.EqualTo(2));
+            Assert.That(deadLetters.Select(d => d.RootElement.GetProperty("reason").GetString()), Has.All.StartWith("retries exhausted after 2 attempts"));
+            Assert.That(deadLetters.Select(d => d.RootElement.GetProperty("attempts").GetInt32()), Has.All.EqualTo(2));
+            Assert.That(stories.Requests, Has.Count.EqualTo(2), "each attempt stops at the first transient failure");
+        });
+    }
+
+    [Test]
+    public async Task Deliver_StoriesDownForAWhile_EveryEventArrivesExactlyOnce()
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl, s => s["Delivery:MaxAttempts"] = "20");
+        var events = Enumerable.Range(0, 20).Select(_ => SegmentEventBuilder.Track()).ToList();
+        stories.FailAll(StoriesReply.Status(503));
+        await forwarder.PostAsync("[" + string.Join(",", events.Take(10).Select(e => e.Json())) + "]");
+        await forwarder.PostAsync("[" + string.Join(",", events.Skip(10).Select(e => e.Json())) + "]");
+        await forwarder.DeliverUntilAsync(() => stories.Requests.Count >= 6, Patience);
+
+        stories.Recover();
+        await forwarder.DeliverUntilAsync(() => stories.Requests.Count(r => r.StatusCode == 201) >= 20, Patience);
+        await forwarder.DeliverVisibleAsync();
+
+        var delivered = stories.Requests.Where(r => r.StatusCode == 201).Select(r => r.Json.GetProperty("user_id").GetString()).ToList();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(delivered, Has.Count.EqualTo(20));
+            Assert.That(await forwarder.PeekAllAsync(forwarder.Poison), Is.Empty);
+            Assert.That(await forwarder.PeekAllAsync(forwarder.Events), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Deliver_UnreadableMessage_IsMovedToPoisonAsItIs()
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl);
+        await forwarder.Events.SendMessageAsync("this is not an envelope");
+
+        await forwarder.DeliverVisibleAsync();
+
+        var poison = await forwarder.PeekAllAsync(forwarder.Poison);
+        Assert.That(poison.Single().Body.ToString(), Is.EqualTo("this is not an envelope"));
+        Assert.That(stories.Requests, Is.Empty);
+    }
+}

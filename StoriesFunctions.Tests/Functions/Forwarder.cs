@@ -1,0 +1,177 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using StoriesFunctions.Delivery;
+using StoriesFunctions.Functions;
+using StoriesFunctions.Tests.Support;
+
+namespace StoriesFunctions.Tests.Functions;
+
+/// <summary>
+/// The app as the Functions host runs it, minus the host: the real DI container from
+/// <see cref="ForwarderRegistration"/>, real Azurite, a real HTTP server standing in for Stories, and the function
+/// classes invoked the way the host invokes them (HTTP requests in; queue messages read in the host's base64 encoding
+/// and handed over as <see cref="QueueMessage"/>, deleted only when the invocation succeeds).
+/// </summary>
+internal sealed class Forwarder : IAsyncDisposable
+{
+    public const string ApiKey = "test-api-key-0123456789";
+
+    private readonly IHost _host;
+
+    private Forwarder(IHost host, Azurite azurite)
+    {
+        _host = host;
+        Events = azurite.HostQueueClient(QueueNames.Events);
+        Poison = azurite.HostQueueClient(QueueNames.Poison);
+    }
+
+    public IServiceProvider Services => _host.Services;
+
+    public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
+
+    /// <summary><c>segment-events</c>, read like the host reads it.</summary>
+    public QueueClient Events { get; }
+
+    public QueueClient Poison { get; }
+
+    /// <summary>Settings that keep retries fast; tests override what they need.</summary>
+    public static Dictionary<string, string?> FastSettings(Uri storiesBaseUrl) => new()
+    {
+        ["Stories:ApiKey"] = ApiKey,
+        ["Stories:BaseUrl"] = storiesBaseUrl.AbsoluteUri,
+        ["Stories:QuickRetries"] = "1",
+        ["Stories:QuickRetryDelay"] = "00:00:00.050",
+        ["Stories:AttemptTimeout"] = "00:00:02",
+        ["Delivery:InitialRetryDelay"] = "00:00:01",
+        ["Delivery:MaxRetryDelay"] = "00:00:02",
+        ["Delivery:MaxAttempts"] = "3",
+    };
+
+    public static async Task<Forwarder> StartAsync(Uri storiesBaseUrl, Action<Dictionary<string, string?>>? configure = null, string? storageConnectionString = null)
+    {
+        var azurite = await Azurite.EnsureStartedAsync();
+        var settings = FastSettings(storiesBaseUrl);
+        settings["AzureWebJobsStorage"] = storageConnectionString ?? azurite.ConnectionString;
+        configure?.Invoke(settings);
+
+        var host = Build(settings);
+        await host.StartAsync();
+        var forwarder = new Forwarder(host, azurite);
+        if (storageConnectionString is null)
+        {
+            await forwarder.Events.CreateIfNotExistsAsync();
+            await forwarder.Poison.CreateIfNotExistsAsync();
+            await forwarder.Events.ClearMessagesAsync();
+            await forwarder.Poison.ClearMessagesAsync();
+        }
+
+        return forwarder;
+    }
+
+    /// <summary>The container the app builds, with validation on build and scopes, and logs captured.</summary>
+    public static IHost Build(IDictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders().AddFakeLogging().SetMinimumLevel(LogLevel.Debug);
+        builder.ConfigureContainer(new Microsoft.Extensions.DependencyInjection.DefaultServiceProviderFactory(
+            new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
+        builder.AddStoriesForwarder();
+        return builder.Build();
+    }
+
+    public T Create<T>() => ActivatorUtilities.CreateInstance<T>(Services);
+
+    /// <summary>POSTs a body to the webhook function as the host would.</summary>
+    public async Task<FakeHttpResponseData> PostAsync(byte[] body, string? signature = null, bool chunked = false)
+    {
+        var headers = new Dictionary<string, string> { ["Content-Type"] = "application/json" };
+        if (signature is not null)
+        {
+            headers["X-Signature"] = signature;
+        }
+
+        var request = new FakeHttpRequestData(new FakeFunctionContext(Services), "POST", new Uri("http://localhost:7071/api/segment"), body, headers, chunked);
+        return (FakeHttpResponseData)await Create<SegmentWebhookFunction>().Run(request, CancellationToken.None);
+    }
+
+    public Task<FakeHttpResponseData> PostAsync(string body, string? signature = null) => PostAsync(System.Text.Encoding.UTF8.GetBytes(body), signature);
+
+    /// <summary>
+    /// Runs the delivery function over every visible message, as the host's queue listener does, until
+    /// <paramref name="done"/> holds or the time runs out. Returns the number of invocations.
+    /// </summary>
+    public async Task<int> DeliverUntilAsync(Func<bool> done, TimeSpan timeout)
+    {
+        var invocations = 0;
+        var deadline = DateTime.UtcNow + timeout;
+        while (!done() && DateTime.UtcNow < deadline)
+        {
+            var messages = (await Events.ReceiveMessagesAsync(16, TimeSpan.FromSeconds(30))).Value;
+            if (messages.Length == 0)
+            {
+                await Task.Delay(100);
+                continue;
+            }
+
+            foreach (var message in messages)
+            {
+                invocations++;
+                await InvokeDeliveryAsync(message);
+            }
+        }
+
+        return invocations;
+    }
+
+    /// <summary>Delivers what is visible now, until the queue shows nothing for a moment.</summary>
+    public async Task<int> DeliverVisibleAsync()
+    {
+        var invocations = 0;
+        while (true)
+        {
+            var messages = (await Events.ReceiveMessagesAsync(16, TimeSpan.FromSeconds(30))).Value;
+            if (messages.Length == 0)
+            {
+                return invocations;
+            }
+
+            foreach (var message in messages)
+            {
+                invocations++;
+                await InvokeDeliveryAsync(message);
+            }
+        }
+    }
+
+    private async Task InvokeDeliveryAsync(QueueMessage message)
+    {
+        try
+        {
+            await Create<DeliveryFunction>().Run(message, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not AssertionException)
+        {
+            // The host leaves a failed message to reappear; tests see the failure through the queues and logs.
+            TestContext.Out.WriteLine($"delivery invocation failed: {ex.GetType().Name}: {ex.Message}");
+            return;
+        }
+
+        await Events.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+    }
+
+    public async Task<IReadOnlyList<PeekedMessage>> PeekAllAsync(QueueClient queue) =>
+        (await queue.PeekMessagesAsync(32)).Value;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
