@@ -18,6 +18,7 @@ internal static class ApplicationInsightsRegistration
         builder.Services
             .AddApplicationInsightsTelemetryWorkerService()
             .ConfigureFunctionsApplicationInsights();
+        builder.Services.AddHostedService<Telemetry.ApplicationInsightsMetrics>();
         builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
         {
             var rule = options.Rules.FirstOrDefault(r => r.ProviderName == ApplicationInsightsProvider);
