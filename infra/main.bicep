@@ -58,6 +58,9 @@ param storiesAttemptTimeout string = '00:00:10'
 @description('Immediate retries of a failed request to Stories before the event goes back to the queue.')
 param storiesQuickRetries int = 2
 
+@description('Base delay of the immediate retries (TimeSpan, at most 10 s).')
+param storiesQuickRetryDelay string = '00:00:01'
+
 @minValue(1)
 @description('Largest Segment request body accepted, in bytes.')
 param segmentMaxBodyBytes int = 8388608
@@ -74,6 +77,9 @@ param deliveryMaxAttempts int = 10
 
 @description('How long delivered message ids are remembered to drop Segment\'s duplicates (TimeSpan, d.hh:mm:ss).')
 param deliveryDedupeRetention string = '7.00:00:00'
+
+@description('Time one invocation spends on a queue message before handing the rest to a new message (TimeSpan; keep well inside the 5-minute functionTimeout).')
+param deliveryInvocationBudget string = '00:02:00'
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -189,11 +195,13 @@ module functionApp 'modules/functionapp.bicep' = {
       Stories__MaxRequestsPerSecond: storiesMaxRequestsPerSecond
       Stories__AttemptTimeout: storiesAttemptTimeout
       Stories__QuickRetries: string(storiesQuickRetries)
+      Stories__QuickRetryDelay: storiesQuickRetryDelay
       Segment__MaxBodyBytes: string(segmentMaxBodyBytes)
       Delivery__InitialRetryDelay: deliveryInitialRetryDelay
       Delivery__MaxRetryDelay: deliveryMaxRetryDelay
       Delivery__MaxAttempts: string(deliveryMaxAttempts)
       Delivery__DedupeRetention: deliveryDedupeRetention
+      Delivery__InvocationBudget: deliveryInvocationBudget
     }
   }
 }

@@ -83,6 +83,8 @@ public sealed class AppSettingsTests
     [TestCase("Stories__MaxRequestsPerSecond", "0")]
     [TestCase("Stories__AttemptTimeout", "00:00:10")]
     [TestCase("Stories__QuickRetries", "2")]
+    [TestCase("Stories__QuickRetryDelay", "00:00:01")]
+    [TestCase("Delivery__InvocationBudget", "00:02:00")]
     [TestCase("Segment__MaxBodyBytes", "8388608")]
     [TestCase("Delivery__InitialRetryDelay", "00:00:30")]
     [TestCase("Delivery__MaxRetryDelay", "01:00:00")]
@@ -91,6 +93,22 @@ public sealed class AppSettingsTests
     public void Tunable_Default_IsTheDocumentedValue(string name, string expected)
     {
         Assert.That(Setting(name), Is.EqualTo(expected));
+    }
+
+    /// <summary>Operators read local.settings.sample.json, the README and infra/ as one: every setting must agree.</summary>
+    [Test]
+    public void EverySampleSetting_IsDeployedWithTheSameDefault()
+    {
+        var sample = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryLayout.Root, "local.settings.sample.json")))!["Values"]!.AsObject();
+        var local = new[] { "FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "Stories__ApiKey", "Segment__SharedSecret" };
+
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var (name, value) in sample.Where(s => !local.Contains(s.Key)))
+            {
+                Assert.That(Setting(name), Is.EqualTo((string?)value), name);
+            }
+        }
     }
 
     [TestCase("FUNCTIONS_WORKER_RUNTIME")]
