@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -66,5 +67,34 @@ public class CompositionTests
         Assert.That(warning.Level, Is.EqualTo(Microsoft.Extensions.Logging.LogLevel.Warning));
         Assert.That(warning.Message, Does.Contain("Segment__SharedSecret is not set"));
         await host.StopAsync();
+    }
+
+    [Test]
+    public void ProgramsBuilder_WithApplicationInsights_BuildsAndResolvesEveryFunction()
+    {
+        // What Program.cs does, including the isolated worker's Application Insights packages (a wrong version of
+        // those fails here with a TypeLoadException rather than at start-up in Azure).
+        var builder = Microsoft.Azure.Functions.Worker.Builder.FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(Settings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            // What the Functions host passes its worker; nothing listens there, and the host is built, not started.
+            ["Functions:Worker:HostEndpoint"] = "http://127.0.0.1:9",
+            ["Functions:Worker:WorkerId"] = Guid.NewGuid().ToString(),
+            ["Functions:Worker:RequestId"] = Guid.NewGuid().ToString(),
+            ["Functions:Worker:GrpcMaxMessageLength"] = "2147483647",
+        });
+        builder.AddApplicationInsights();
+        builder.AddStoriesForwarder();
+
+        using var host = builder.Build();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ActivatorUtilities.CreateInstance<SegmentWebhookFunction>(host.Services), Is.Not.Null);
+            Assert.That(ActivatorUtilities.CreateInstance<DeliveryFunction>(host.Services), Is.Not.Null);
+            Assert.That(ActivatorUtilities.CreateInstance<DeadLettersFunction>(host.Services), Is.Not.Null);
+            Assert.That(host.Services.GetServices<IHostedService>().Select(s => s.GetType().Name), Does.Contain("ApplicationInsightsMetrics"));
+        });
     }
 }
