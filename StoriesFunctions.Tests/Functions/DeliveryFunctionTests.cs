@@ -182,8 +182,23 @@ public class DeliveryFunctionTests
             Assert.That(deadLetters, Has.Count.EqualTo(2));
             Assert.That(deadLetters.Select(d => d.RootElement.GetProperty("reason").GetString()), Has.All.StartWith("retries exhausted after 2 attempts"));
             Assert.That(deadLetters.Select(d => d.RootElement.GetProperty("attempts").GetInt32()), Has.All.EqualTo(2));
-            Assert.That(stories.Requests, Has.Count.EqualTo(2), "each attempt stops at the first transient failure");
+            Assert.That(stories.Requests, Has.Count.EqualTo(4), "each attempt tries both, then both wait for the next");
         });
+    }
+
+    [Test]
+    public async Task Deliver_OneEventFailingTransiently_DoesNotHoldBackTheOthers()
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl, s => s["Stories:QuickRetries"] = "0");
+        var events = new[] { SegmentEventBuilder.Track().With("event", "A"), SegmentEventBuilder.Track().With("event", "B"), SegmentEventBuilder.Track().With("event", "C") };
+        stories.Enqueue(StoriesReply.Status(500));
+        await forwarder.PostAsync("[" + string.Join(",", events.Select(e => e.Json())) + "]");
+
+        await forwarder.DeliverUntilAsync(() => stories.Requests.Count >= 4, Patience);
+
+        var calls = stories.Requests.Select(r => (r.Json.GetProperty("data").GetProperty("content").GetString(), r.StatusCode));
+        Assert.That(calls, Is.EqualTo(new[] { ("A", (int?)500), ("B", 201), ("C", 201), ("A", 201) }));
     }
 
     [Test]

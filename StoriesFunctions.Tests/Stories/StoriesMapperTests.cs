@@ -130,4 +130,14 @@ public class StoriesMapperTests
             Assert.That(mapping.Error, Is.Not.Empty);
         });
     }
+
+    [Test]
+    public void Map_TraitsWithAnUnpairedSurrogate_IsInvalidNotAnException()
+    {
+        var evt = JsonDocument.Parse("{\"type\":\"identify\",\"userId\":\"u\",\"traits\":{\"name\":\"x\\ud800\"}}").RootElement;
+
+        var mapping = Mapper().Map(evt);
+
+        Assert.That(mapping.Error, Is.EqualTo("event holds text that is not valid UTF-8"));
+    }
 }

@@ -126,7 +126,7 @@ public sealed class DeadLetters(EventQueue queue, ILogger<DeadLetters> logger)
     {
         try
         {
-            return JsonDocument.Parse(body.ToMemory());
+            return JsonDocument.Parse(body.ToMemory(), Envelope.ParseOptions);
         }
         catch (JsonException)
         {

@@ -19,6 +19,12 @@ public sealed class Envelope : IDisposable
     /// </summary>
     public const int MaxBytes = 47 * 1024;
 
+    /// <summary>
+    /// An envelope nests each event three levels below its root (object, array, item), a dead letter one; events
+    /// may nest <see cref="Segment.SegmentPayload.MaxDepth"/> levels at ingest, so envelopes must allow a little more.
+    /// </summary>
+    public static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = Segment.SegmentPayload.MaxDepth + 8 };
+
     private readonly JsonDocument _document;
 
     private Envelope(JsonDocument document, int attempt, DateTimeOffset? firstAttemptAt, IReadOnlyList<EnvelopeEvent> events)
@@ -41,7 +47,7 @@ public sealed class Envelope : IDisposable
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(message.ToMemory());
+            document = JsonDocument.Parse(message.ToMemory(), ParseOptions);
         }
         catch (JsonException)
         {

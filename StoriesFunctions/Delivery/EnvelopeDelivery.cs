@@ -6,9 +6,9 @@ namespace StoriesFunctions.Delivery;
 
 /// <summary>
 /// Delivers the events of one queue message one by one, each to its own outcome. A permanent failure becomes a
-/// dead letter at once; at the first transient failure the events not yet delivered go back to the queue as a new
-/// envelope with a growing delay, and this message completes, so delivered events are never sent again. After the
-/// last attempt they become dead letters instead. Every write happens before the message completes: if one fails,
+/// dead letter at once; events that failed transiently (and, once Stories looks down, those not yet tried) go back
+/// to the queue together as a new envelope with a growing delay, and this message completes, so delivered events
+/// are never sent again. After the last attempt they become dead letters instead. Every write happens before the message completes: if one fails,
 /// the invocation fails and the host redelivers the message (de-duplication keeps that safe).
 /// </summary>
 public sealed class EnvelopeDelivery(
@@ -22,6 +22,12 @@ public sealed class EnvelopeDelivery(
 {
     private static readonly TimeSpan MaxQueueDelay = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Transient failures in a row after which Stories is taken to be down and the rest of the message is not tried
+    /// in this attempt: one event that keeps failing does not hold back the others, and an outage is not hammered.
+    /// </summary>
+    public const int TransientFailuresBeforeBackingOff = 2;
+
     public async Task DeliverAsync(string queueMessageId, BinaryData body, CancellationToken cancellationToken)
     {
         using var envelope = Envelope.TryParse(body);
@@ -34,17 +40,27 @@ public sealed class EnvelopeDelivery(
 
         var started = time.GetTimestamp();
         var firstAttemptAt = envelope.FirstAttemptAt ?? time.GetUtcNow();
+        var retry = new List<EnvelopeEvent>();
+        DeliveryOutcome? lastTransient = null;
+        var inARow = 0;
         for (var i = 0; i < envelope.Events.Count; i++)
         {
+            var item = envelope.Events[i];
+            if (inARow >= TransientFailuresBeforeBackingOff)
+            {
+                retry.Add(item);
+                continue;
+            }
+
             if (i > 0 && time.GetElapsedTime(started) > options.Value.InvocationBudget)
             {
                 Log.BudgetSpent(logger, queueMessageId, envelope.Events.Count - i);
-                await SendAsync(envelope, i, envelope.Attempt, firstAttemptAt, null, cancellationToken).ConfigureAwait(false);
-                return;
+                await SendAsync(envelope.Events.Skip(i), envelope.Attempt, firstAttemptAt, null, cancellationToken).ConfigureAwait(false);
+                break;
             }
 
-            var item = envelope.Events[i];
             var outcome = await delivery.DeliverAsync(item, cancellationToken).ConfigureAwait(false);
+            inARow = outcome.Result == DeliveryResult.Transient ? inARow + 1 : 0;
             switch (outcome.Result)
             {
                 case DeliveryResult.Delivered:
@@ -58,11 +74,21 @@ public sealed class EnvelopeDelivery(
                     await DeadLetterAsync(item, outcome, outcome.Reason, envelope.Attempt, firstAttemptAt, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    await RetryLaterAsync(envelope, i, outcome, firstAttemptAt, cancellationToken).ConfigureAwait(false);
-                    return;
+                    retry.Add(item);
+                    lastTransient = Longest(lastTransient, outcome);
+                    break;
             }
         }
+
+        if (lastTransient is not null)
+        {
+            await RetryLaterAsync(envelope, retry, lastTransient, firstAttemptAt, cancellationToken).ConfigureAwait(false);
+        }
     }
+
+    /// <summary>Of two transient outcomes, the one whose <c>Retry-After</c> asks for the longer wait.</summary>
+    private static DeliveryOutcome Longest(DeliveryOutcome? previous, DeliveryOutcome current) =>
+        previous?.Response?.RetryAfter > (current.Response?.RetryAfter ?? TimeSpan.Zero) ? previous : current;
 
     private void Delivered(EnvelopeEvent item, DeliveryOutcome outcome, int attempt)
     {
@@ -72,14 +98,14 @@ public sealed class EnvelopeDelivery(
         Log.EventDelivered(logger, item.MessageId, outcome.Type, outcome.StatusCode ?? 0, attempt, (long)latency.TotalMilliseconds);
     }
 
-    private async Task RetryLaterAsync(Envelope envelope, int from, DeliveryOutcome outcome, DateTimeOffset firstAttemptAt, CancellationToken cancellationToken)
+    private async Task RetryLaterAsync(Envelope envelope, List<EnvelopeEvent> retry, DeliveryOutcome outcome, DateTimeOffset firstAttemptAt, CancellationToken cancellationToken)
     {
         if (envelope.Attempt >= schedule.MaxAttempts)
         {
             var reason = $"retries exhausted after {envelope.Attempt} attempts: {outcome.Reason}";
-            for (var i = from; i < envelope.Events.Count; i++)
+            foreach (var item in retry)
             {
-                await DeadLetterAsync(envelope.Events[i], outcome, reason, envelope.Attempt, firstAttemptAt, cancellationToken).ConfigureAwait(false);
+                await DeadLetterAsync(item, outcome, reason, envelope.Attempt, firstAttemptAt, cancellationToken).ConfigureAwait(false);
             }
 
             return;
@@ -87,20 +113,19 @@ public sealed class EnvelopeDelivery(
 
         var retryAfter = outcome.Response?.RetryAfter is { } wait && wait > MaxQueueDelay ? MaxQueueDelay : outcome.Response?.RetryAfter;
         var delay = schedule.DelayAfter(envelope.Attempt, retryAfter, Random.Shared.NextDouble());
-        await SendAsync(envelope, from, envelope.Attempt + 1, firstAttemptAt, delay, cancellationToken).ConfigureAwait(false);
-        metrics.Retried.Add(envelope.Events.Count - from);
-        for (var i = from; i < envelope.Events.Count; i++)
+        await SendAsync(retry, envelope.Attempt + 1, firstAttemptAt, delay, cancellationToken).ConfigureAwait(false);
+        metrics.Retried.Add(retry.Count);
+        foreach (var item in retry)
         {
-            Log.RetryScheduled(logger, envelope.Events[i].MessageId, EventDelivery.EventTypeOf(envelope.Events[i]), envelope.Attempt, outcome.Reason, delay);
+            Log.RetryScheduled(logger, item.MessageId, EventDelivery.EventTypeOf(item), envelope.Attempt, outcome.Reason, delay);
         }
     }
 
-    private Task SendAsync(Envelope envelope, int from, int attempt, DateTimeOffset firstAttemptAt, TimeSpan? delay, CancellationToken cancellationToken)
+    private Task SendAsync(IEnumerable<EnvelopeEvent> events, int attempt, DateTimeOffset firstAttemptAt, TimeSpan? delay, CancellationToken cancellationToken)
     {
         var packer = new EnvelopePacker(attempt, firstAttemptAt);
-        for (var i = from; i < envelope.Events.Count; i++)
+        foreach (var item in events)
         {
-            var item = envelope.Events[i];
             packer.Add(item.MessageId, item.ReceivedAt, item.Event);
         }
 

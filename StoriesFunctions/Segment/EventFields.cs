@@ -15,6 +15,13 @@ internal ref struct EventFields
     public JsonElement Integrations;
     public bool HasDuplicate;
 
+    /// <summary>
+    /// The parser accepts invalid UTF-8 and unpaired surrogates inside strings; reading them as text throws. Such an
+    /// event is rejected here rather than failing the whole request or its delivery.
+    /// </summary>
+    public readonly bool HasInvalidText =>
+        !IsReadable(Type) || !IsReadable(MessageId) || !IsReadable(UserId) || !IsReadable(EventName);
+
     public static EventFields Read(JsonElement item)
     {
         var fields = default(EventFields);
@@ -43,6 +50,24 @@ internal ref struct EventFields
         }
 
         return fields;
+    }
+
+    private static bool IsReadable(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return true;
+        }
+
+        try
+        {
+            _ = value.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private void Set(ref JsonElement field, JsonElement value)

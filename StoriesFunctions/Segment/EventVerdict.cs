@@ -39,4 +39,5 @@ public static class EventReasons
     public const string NoEventName = "track without event name";
     public const string TooLarge = "event larger than 32 KB";
     public const string DuplicateProperty = "duplicate property";
+    public const string InvalidText = "type, messageId, userId or event is not valid UTF-8 text";
 }

@@ -25,6 +25,11 @@ public static class SegmentEventValidator
 
         var fields = EventFields.Read(item);
         var raw = JsonMarshal.GetRawUtf8Value(item);
+        if (fields.HasInvalidText)
+        {
+            return EventVerdict.Reject(EventReasons.InvalidText, DeriveMessageId(raw));
+        }
+
         var messageId = IsAbsent(fields.MessageId) ? DeriveMessageId(raw) : ReadId(fields.MessageId);
         var type = fields.Type.ValueKind == JsonValueKind.String
             ? SegmentEventTypes.Parse(fields.Type.GetString())

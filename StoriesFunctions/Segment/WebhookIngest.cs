@@ -46,73 +46,69 @@ public sealed class WebhookIngest(
 
     private async Task<IngestResult> QueueAsync(SegmentPayload payload, CancellationToken cancellationToken)
     {
-        var receivedAt = time.GetUtcNow();
-        var packer = new EnvelopePacker();
-        var skipped = new List<EventNote>();
-        var rejected = new List<EventNote>();
-        var accepted = new List<EventVerdict>();
+        var sorted = Sort(payload, time.GetUtcNow());
+        metrics.Received.Add(payload.Count);
+        if (sorted.Accepted.Count == 0)
+        {
+            // Only skipped events is a success Segment must not retry; only rejected ones is the caller's error.
+            return Completed(sorted.Result(sorted.Skipped.Count == 0 ? 400 : 200, 0), 0);
+        }
+
+        var envelopes = sorted.Packer.Complete();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(QueueWriteTimeout);
+            await queue.SendAsync(envelopes, null, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or AggregateException or OperationCanceledException or InvalidOperationException or HttpRequestException)
+        {
+            Log.QueueWriteFailed(logger, ex, sorted.Accepted.Count);
+            return IngestResult.Refused(503, "events could not be queued; retry later");
+        }
+
+        metrics.Queued.Add(sorted.Accepted.Count);
+        foreach (var verdict in sorted.Accepted)
+        {
+            Log.EventQueued(logger, verdict.MessageId!, verdict.Type.ToWireName());
+        }
+
+        return Completed(sorted.Result(200, sorted.Accepted.Count), envelopes.Count);
+    }
+
+    /// <summary>Validates every item and packs the accepted ones; the batch form's shared fields are merged in.</summary>
+    private SortedEvents Sort(SegmentPayload payload, DateTimeOffset receivedAt)
+    {
+        var sorted = new SortedEvents();
         var sharedBytes = BatchMerge.SharedBytes(payload.SharedContext, payload.SharedIntegrations);
         var index = 0;
         foreach (var item in payload.Items)
         {
             var verdict = SegmentEventValidator.Validate(item, sharedBytes, payload.SharedIntegrations);
-            Note(verdict, index, skipped, rejected);
+            Note(verdict, index++, sorted);
             if (verdict.Outcome == EventOutcome.Accepted)
             {
-                accepted.Add(verdict);
-                packer.Add(verdict.MessageId!, receivedAt, item, payload.SharedContext, payload.SharedIntegrations);
+                sorted.Packer.Add(verdict.MessageId!, receivedAt, item, payload.SharedContext, payload.SharedIntegrations);
             }
-
-            index++;
         }
 
-        metrics.Received.Add(index);
-        if (packer.EventCount == 0 && skipped.Count == 0)
-        {
-            return Completed(new IngestResult(400, 0, skipped, rejected, "every event was rejected"), 0);
-        }
-
-        var envelopes = packer.Complete();
-        try
-        {
-            if (envelopes.Count == 0)
-            {
-                return Completed(new IngestResult(200, 0, skipped, rejected, null), 0);
-            }
-
-
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(QueueWriteTimeout);
-            await queue.SendAsync(envelopes, null, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException or AggregateException or InvalidOperationException or HttpRequestException)
-        {
-            Log.QueueWriteFailed(logger, ex, packer.EventCount);
-            return Refused(503, "events could not be queued; retry later");
-        }
-
-        metrics.Queued.Add(packer.EventCount);
-        foreach (var verdict in accepted)
-        {
-            Log.EventQueued(logger, verdict.MessageId!, verdict.Type.ToWireName());
-        }
-
-        return Completed(new IngestResult(200, packer.EventCount, skipped, rejected, null), envelopes.Count);
+        return sorted;
     }
 
-    private void Note(EventVerdict verdict, int index, List<EventNote> skipped, List<EventNote> rejected)
+    private void Note(EventVerdict verdict, int index, SortedEvents sorted)
     {
         switch (verdict.Outcome)
         {
             case EventOutcome.Accepted:
+                sorted.Accepted.Add(verdict);
                 break;
             case EventOutcome.Skipped:
-                skipped.Add(new EventNote(index, verdict.MessageId, verdict.Reason!));
+                sorted.Skipped.Add(new EventNote(index, verdict.MessageId, verdict.Reason!));
                 metrics.Skipped.Add(1, new KeyValuePair<string, object?>("reason", verdict.Reason));
                 Log.EventSkipped(logger, verdict.MessageId, verdict.Type.ToWireName(), verdict.Reason!);
                 break;
             default:
-                rejected.Add(new EventNote(index, verdict.MessageId, verdict.Reason!));
+                sorted.Rejected.Add(new EventNote(index, verdict.MessageId, verdict.Reason!));
                 metrics.Rejected.Add(1, new KeyValuePair<string, object?>("reason", verdict.Reason));
                 Log.EventRejected(logger, verdict.MessageId, index, verdict.Reason!);
                 break;
@@ -129,5 +125,19 @@ public sealed class WebhookIngest(
     {
         Log.IngestCompleted(logger, result.StatusCode, result.Queued + result.Skipped.Count + result.Rejected.Count, result.Queued, result.Skipped.Count, result.Rejected.Count, envelopes);
         return result;
+    }
+
+    private sealed class SortedEvents
+    {
+        public EnvelopePacker Packer { get; } = new();
+
+        public List<EventVerdict> Accepted { get; } = [];
+
+        public List<EventNote> Skipped { get; } = [];
+
+        public List<EventNote> Rejected { get; } = [];
+
+        public IngestResult Result(int statusCode, int queued) =>
+            new(statusCode, queued, Skipped, Rejected, statusCode == 400 ? "every event was rejected" : null);
     }
 }

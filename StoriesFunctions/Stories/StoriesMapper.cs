@@ -18,6 +18,19 @@ public sealed class StoriesMapper(IOptions<StoriesOptions> options)
 
     public StoriesMapping Map(JsonElement evt)
     {
+        try
+        {
+            return MapEvent(evt);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // Strings holding invalid UTF-8 or unpaired surrogates parse, but cannot be read or re-written as text.
+            return StoriesMapping.Invalid("event holds text that is not valid UTF-8");
+        }
+    }
+
+    private StoriesMapping MapEvent(JsonElement evt)
+    {
         if (evt.ValueKind != JsonValueKind.Object)
         {
             return StoriesMapping.Invalid("event is not an object");
