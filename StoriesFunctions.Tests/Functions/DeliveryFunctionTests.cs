@@ -226,6 +226,24 @@ public class DeliveryFunctionTests
     }
 
     [Test]
+    public async Task Deliver_InvocationBudgetSpent_HandsTheRestToNewMessagesAndDeliversAll()
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl, s => s["Delivery:InvocationBudget"] = "00:00:00.001");
+        await forwarder.PostAsync("[" + string.Join(",", Enumerable.Range(0, 3).Select(_ => SegmentEventBuilder.Track().Json())) + "]");
+
+        var invocations = await forwarder.DeliverUntilAsync(() => stories.Requests.Count >= 3, Patience);
+        await forwarder.DeliverVisibleAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(invocations, Is.EqualTo(3), "one event per invocation, the rest handed over");
+            Assert.That(stories.Requests, Has.Count.EqualTo(3));
+            Assert.That(forwarder.Logs.GetSnapshot().Count(l => l.Id.Name == "BudgetSpent"), Is.EqualTo(2));
+        });
+    }
+
+    [Test]
     public async Task Deliver_UnreadableMessage_IsMovedToPoisonAsItIs()
     {
         await using var stories = await StoriesStandIn.StartAsync();

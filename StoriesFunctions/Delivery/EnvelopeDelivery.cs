@@ -60,23 +60,16 @@ public sealed class EnvelopeDelivery(
             }
 
             var outcome = await delivery.DeliverAsync(item, cancellationToken).ConfigureAwait(false);
-            inARow = outcome.Result == DeliveryResult.Transient ? inARow + 1 : 0;
-            switch (outcome.Result)
+            if (outcome.Result == DeliveryResult.Transient)
             {
-                case DeliveryResult.Delivered:
-                    Delivered(item, outcome, envelope.Attempt);
-                    break;
-                case DeliveryResult.AlreadyDelivered:
-                    metrics.Duplicates.Add(1);
-                    Log.DuplicateSkipped(logger, item.MessageId, outcome.Type);
-                    break;
-                case DeliveryResult.Permanent:
-                    await DeadLetterAsync(item, outcome, outcome.Reason, envelope.Attempt, firstAttemptAt, cancellationToken).ConfigureAwait(false);
-                    break;
-                default:
-                    retry.Add(item);
-                    lastTransient = Longest(lastTransient, outcome);
-                    break;
+                inARow++;
+                retry.Add(item);
+                lastTransient = Longest(lastTransient, outcome);
+            }
+            else
+            {
+                inARow = 0;
+                await ConcludeAsync(item, outcome, envelope.Attempt, firstAttemptAt, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -89,6 +82,24 @@ public sealed class EnvelopeDelivery(
     /// <summary>Of two transient outcomes, the one whose <c>Retry-After</c> asks for the longer wait.</summary>
     private static DeliveryOutcome Longest(DeliveryOutcome? previous, DeliveryOutcome current) =>
         previous?.Response?.RetryAfter > (current.Response?.RetryAfter ?? TimeSpan.Zero) ? previous : current;
+
+    /// <summary>An event's final outcome in this attempt: counted and logged, or dead-lettered.</summary>
+    private async Task ConcludeAsync(EnvelopeEvent item, DeliveryOutcome outcome, int attempt, DateTimeOffset firstAttemptAt, CancellationToken cancellationToken)
+    {
+        switch (outcome.Result)
+        {
+            case DeliveryResult.Delivered:
+                Delivered(item, outcome, attempt);
+                break;
+            case DeliveryResult.AlreadyDelivered:
+                metrics.Duplicates.Add(1);
+                Log.DuplicateSkipped(logger, item.MessageId, outcome.Type);
+                break;
+            default:
+                await DeadLetterAsync(item, outcome, outcome.Reason, attempt, firstAttemptAt, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
 
     private void Delivered(EnvelopeEvent item, DeliveryOutcome outcome, int attempt)
     {
