@@ -6,87 +6,124 @@ namespace StoriesFunctions.Delivery;
 
 /// <summary>
 /// Packs events into as few envelopes as fit under <see cref="Envelope.MaxBytes"/>: a 4,000-event batch costs
-/// tens of queue writes, not thousands. Events are written once into a scratch buffer, then copied whole.
+/// tens of queue writes, not thousands. An event is copied straight into the envelope; only a batch item that needs
+/// the shared fields merged in (whose size is not known in advance) goes through a scratch buffer first. One writer
+/// and one buffer serve every envelope of a packer.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Each envelope's writer is disposed when the envelope is flushed; Utf8JsonWriter holds no unmanaged resources.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Utf8JsonWriter holds no unmanaged resources; the buffers are plain arrays.")]
 public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttemptAt = null, int maxBytes = Envelope.MaxBytes)
 {
-    private const int EnvelopeOverhead = 96;
-    private readonly ArrayBufferWriter<byte> _item = new(4096);
+    // Closing the envelope, and an item's own keys: {"id":"…","receivedAt":"2026-11-28T18:00:00.0000000+00:00","event":…},
+    private const int EnvelopeOverhead = 8;
+    private const int ItemOverhead = 80;
+    private static readonly JsonWriterOptions Unchecked = new() { SkipValidation = true };
+
     private readonly List<BinaryData> _envelopes = [];
-    private ArrayBufferWriter<byte>? _buffer;
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private Utf8JsonWriter? _writer;
+    private ArrayBufferWriter<byte>? _scratch;
+    private Utf8JsonWriter? _scratchWriter;
+    private bool _open;
+    private bool _completed;
 
     public int EventCount { get; private set; }
 
     /// <summary>Adds an event. With shared batch <c>context</c>/<c>integrations</c>, they are merged in (the event's own keys win).</summary>
     public void Add(string messageId, DateTimeOffset receivedAt, JsonElement evt, JsonElement? sharedContext = null, JsonElement? sharedIntegrations = null)
     {
-        _item.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(_item, new JsonWriterOptions { SkipValidation = true }))
+        if (_completed)
         {
-            writer.WriteStartObject();
-            writer.WriteString("id"u8, messageId);
-            writer.WriteString("receivedAt"u8, receivedAt);
-            writer.WritePropertyName("event"u8);
-            if (sharedContext is null && sharedIntegrations is null)
-            {
-                writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(evt), skipInputValidation: true);
-            }
-            else
-            {
-                BatchMerge.WriteMerged(writer, evt, sharedContext, sharedIntegrations);
-            }
+            throw new InvalidOperationException("The packer has completed: its last envelope holds its buffer.");
+        }
 
+        if (sharedContext is null && sharedIntegrations is null)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(evt);
+            var writer = Reserve(raw.Length + (messageId.Length * 6) + ItemOverhead);
+            StartItem(writer, messageId, receivedAt);
+            writer.WriteRawValue(raw, skipInputValidation: true);
             writer.WriteEndObject();
         }
-
-        Append(_item.WrittenSpan);
-    }
-
-    private void Append(ReadOnlySpan<byte> item)
-    {
-        if (_writer is not null && _writer.BytesCommitted + _writer.BytesPending + item.Length + 1 > maxBytes - EnvelopeOverhead)
+        else
         {
-            Flush();
+            var item = Merged(messageId, receivedAt, evt, sharedContext, sharedIntegrations);
+            Reserve(item.Length).WriteRawValue(item, skipInputValidation: true);
         }
 
-        if (_writer is null)
-        {
-            _buffer = new ArrayBufferWriter<byte>(Math.Min(maxBytes, item.Length * 4 + 256));
-            _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
-            _writer.WriteStartObject();
-            _writer.WriteNumber("v"u8, Envelope.Version);
-            _writer.WriteNumber("attempt"u8, attempt);
-            if (firstAttemptAt is { } first)
-            {
-                _writer.WriteString("firstAttemptAt"u8, first);
-            }
-
-            _writer.WriteStartArray("events"u8);
-        }
-
-        _writer.WriteRawValue(item, skipInputValidation: true);
         EventCount++;
     }
 
-    private void Flush()
+    private ReadOnlySpan<byte> Merged(string messageId, DateTimeOffset receivedAt, JsonElement evt, JsonElement? sharedContext, JsonElement? sharedIntegrations)
+    {
+        _scratch ??= new ArrayBufferWriter<byte>(4096);
+        _scratch.ResetWrittenCount();
+        _scratchWriter ??= new Utf8JsonWriter(_scratch, Unchecked);
+        _scratchWriter.Reset(_scratch);
+        StartItem(_scratchWriter, messageId, receivedAt);
+        BatchMerge.WriteMerged(_scratchWriter, evt, sharedContext, sharedIntegrations);
+        _scratchWriter.WriteEndObject();
+        _scratchWriter.Flush();
+        return _scratch.WrittenSpan;
+    }
+
+    private static void StartItem(Utf8JsonWriter writer, string messageId, DateTimeOffset receivedAt)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id"u8, messageId);
+        writer.WriteString("receivedAt"u8, receivedAt);
+        writer.WritePropertyName("event"u8);
+    }
+
+    /// <summary>The envelope writer, with room for <paramref name="itemBytes"/> more: a new envelope when the open one is full.</summary>
+    private Utf8JsonWriter Reserve(int itemBytes)
+    {
+        if (_open && _writer!.BytesCommitted + _writer.BytesPending + itemBytes + 1 > maxBytes - EnvelopeOverhead)
+        {
+            _envelopes.Add(new BinaryData(Close().ToArray()));
+        }
+
+        if (!_open)
+        {
+            Open();
+        }
+
+        return _writer!;
+    }
+
+    private void Open()
+    {
+        _buffer.ResetWrittenCount();
+        _writer ??= new Utf8JsonWriter(_buffer, Unchecked);
+        _writer.Reset(_buffer);
+        _writer.WriteStartObject();
+        _writer.WriteNumber("v"u8, Envelope.Version);
+        _writer.WriteNumber("attempt"u8, attempt);
+        if (firstAttemptAt is { } first)
+        {
+            _writer.WriteString("firstAttemptAt"u8, first);
+        }
+
+        _writer.WriteStartArray("events"u8);
+        _open = true;
+    }
+
+    private ReadOnlyMemory<byte> Close()
     {
         _writer!.WriteEndArray();
         _writer.WriteEndObject();
         _writer.Flush();
-        _envelopes.Add(new BinaryData(_buffer!.WrittenMemory.ToArray()));
-        _writer.Dispose();
-        _writer = null;
-        _buffer = null;
+        _open = false;
+        return _buffer.WrittenMemory;
     }
 
-    /// <summary>The finished envelopes, each a complete JSON message.</summary>
+    /// <summary>The finished envelopes, each a complete JSON message. The packer is done after this.</summary>
     public IReadOnlyList<BinaryData> Complete()
     {
-        if (_writer is not null)
+        _completed = true;
+        if (_open)
         {
-            Flush();
+            // The last envelope keeps the buffer: nothing will be written to it again.
+            _envelopes.Add(new BinaryData(Close()));
         }
 
         return _envelopes;

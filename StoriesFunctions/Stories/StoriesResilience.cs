@@ -26,6 +26,10 @@ public static class StoriesResilience
                 http.DefaultRequestHeaders.UserAgent.ParseAdd("StoriesFunctions/1.0");
                 http.Timeout = Timeout.InfiniteTimeSpan; // the pipeline's timeouts govern
             })
+            // The client lives in singletons: one long-lived handler whose pooled connections are renewed (so DNS
+            // changes are seen) instead of the factory's handler rotation, which a captured client never sees.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("stories", (pipeline, context) =>
                 Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<StoriesOptions>>().Value));
         return services;
