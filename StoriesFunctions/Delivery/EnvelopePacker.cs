@@ -19,7 +19,7 @@ public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttempt
     private static readonly JsonWriterOptions Unchecked = new() { SkipValidation = true };
 
     private readonly List<BinaryData> _envelopes = [];
-    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private ArrayBufferWriter<byte>? _buffer;
     private Utf8JsonWriter? _writer;
     private ArrayBufferWriter<byte>? _scratch;
     private Utf8JsonWriter? _scratchWriter;
@@ -84,14 +84,16 @@ public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttempt
 
         if (!_open)
         {
-            Open();
+            Open(itemBytes);
         }
 
         return _writer!;
     }
 
-    private void Open()
+    private void Open(int firstItemBytes)
     {
+        // Sized for the first item: a lone event costs one array of about its own size.
+        _buffer ??= new ArrayBufferWriter<byte>(Math.Min(maxBytes, firstItemBytes + 64));
         _buffer.ResetWrittenCount();
         _writer ??= new Utf8JsonWriter(_buffer, Unchecked);
         _writer.Reset(_buffer);
@@ -113,7 +115,7 @@ public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttempt
         _writer.WriteEndObject();
         _writer.Flush();
         _open = false;
-        return _buffer.WrittenMemory;
+        return _buffer!.WrittenMemory;
     }
 
     /// <summary>The finished envelopes, each a complete JSON message. The packer is done after this.</summary>

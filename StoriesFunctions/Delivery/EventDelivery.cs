@@ -64,9 +64,7 @@ public sealed class EventDelivery(StoriesMapper mapper, StoriesClient stories, D
     }
 
     internal static string EventTypeOf(EnvelopeEvent item) =>
-        item.Event.ValueKind == System.Text.Json.JsonValueKind.Object
-        && item.Event.TryGetProperty("type"u8, out var type)
-        && type.ValueKind == System.Text.Json.JsonValueKind.String
-            ? SegmentEventTypes.Parse(type.GetString()).ToWireName()
+        item.Event.ValueKind == System.Text.Json.JsonValueKind.Object && item.Event.TryGetProperty("type"u8, out var type)
+            ? SegmentEventTypes.Parse(type).ToWireName()
             : "unknown";
 }

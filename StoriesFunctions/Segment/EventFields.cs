@@ -59,6 +59,18 @@ internal ref struct EventFields
             return true;
         }
 
+        // Invalid UTF-8 shows in the raw bytes; an unpaired surrogate only as an escape. Most values need no string.
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value);
+        if (!System.Text.Unicode.Utf8.IsValid(raw))
+        {
+            return false;
+        }
+
+        if (!raw.Contains((byte)'\\'))
+        {
+            return true;
+        }
+
         try
         {
             _ = value.GetString();

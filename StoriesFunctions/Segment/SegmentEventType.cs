@@ -31,12 +31,45 @@ public static class SegmentEventTypes
     };
 
     /// <summary>The types Stories takes; group, alias and delete have no Stories counterpart.</summary>
+    private static readonly (byte[] Name, SegmentEventType Type)[] Exact =
+    [
+        ("track"u8.ToArray(), SegmentEventType.Track),
+        ("identify"u8.ToArray(), SegmentEventType.Identify),
+        ("page"u8.ToArray(), SegmentEventType.Page),
+        ("screen"u8.ToArray(), SegmentEventType.Screen),
+    ];
+
+    /// <summary>Reads a <c>type</c> value, without allocating for the usual lower-case names.</summary>
+    public static SegmentEventType Parse(System.Text.Json.JsonElement type)
+    {
+        if (type.ValueKind != System.Text.Json.JsonValueKind.String)
+        {
+            return SegmentEventType.Unknown;
+        }
+
+        foreach (var (name, value) in Exact)
+        {
+            if (type.ValueEquals(name))
+            {
+                return value;
+            }
+        }
+
+        return Parse(type.GetString());
+    }
+
     public static bool IsSupportedByStories(this SegmentEventType type) =>
         type is SegmentEventType.Identify or SegmentEventType.Track or SegmentEventType.Page or SegmentEventType.Screen;
 
     public static string ToWireName(this SegmentEventType type) => type switch
     {
-        SegmentEventType.Unknown => "unknown",
-        _ => type.ToString().ToLowerInvariant(),
+        SegmentEventType.Identify => "identify",
+        SegmentEventType.Track => "track",
+        SegmentEventType.Page => "page",
+        SegmentEventType.Screen => "screen",
+        SegmentEventType.Group => "group",
+        SegmentEventType.Alias => "alias",
+        SegmentEventType.Delete => "delete",
+        _ => "unknown",
     };
 }

@@ -31,9 +31,7 @@ public static class SegmentEventValidator
         }
 
         var messageId = IsAbsent(fields.MessageId) ? DeriveMessageId(raw) : ReadId(fields.MessageId);
-        var type = fields.Type.ValueKind == JsonValueKind.String
-            ? SegmentEventTypes.Parse(fields.Type.GetString())
-            : SegmentEventType.Unknown;
+        var type = SegmentEventTypes.Parse(fields.Type);
 
         if (fields.HasDuplicate)
         {
@@ -86,7 +84,7 @@ public static class SegmentEventValidator
             return EventVerdict.Skip(EventReasons.DisabledByIntegrations, messageId, type);
         }
 
-        return UserIds.Read(userId) is null
+        return UserIds.IsAbsent(userId)
             ? EventVerdict.Skip(EventReasons.NoUserId, messageId, type)
             : EventVerdict.Accept(messageId, type);
     }

@@ -36,9 +36,7 @@ public sealed class StoriesMapper(IOptions<StoriesOptions> options)
             return StoriesMapping.Invalid("event is not an object");
         }
 
-        var type = evt.TryGetProperty("type"u8, out var t) && t.ValueKind == JsonValueKind.String
-            ? SegmentEventTypes.Parse(t.GetString())
-            : SegmentEventType.Unknown;
+        var type = evt.TryGetProperty("type"u8, out var t) ? SegmentEventTypes.Parse(t) : SegmentEventType.Unknown;
         var userId = evt.TryGetProperty("userId"u8, out var u) ? UserIds.Read(u) : null;
         if (userId is null)
         {
