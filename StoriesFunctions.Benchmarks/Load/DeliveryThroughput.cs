@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using Azure.Data.Tables;
@@ -40,8 +41,16 @@ internal static class DeliveryThroughput
             var plain = PlainEvents(mapper, SampleEvents.ArrayBody($"plain{run}", count), EventsPerEnvelope);
             var before = services.Stories.Requests.Count;
 
+            var slowest = TimeSpan.Zero;
             var appResult = await MeasureAsync(count, () => Parallel.ForEachAsync(envelopes, Options(), async (e, ct) =>
-                await delivery.DeliverAsync("benchmark", e, ct)));
+            {
+                var one = Stopwatch.StartNew();
+                await delivery.DeliverAsync("benchmark", e, ct);
+                if (one.Elapsed > slowest)
+                {
+                    slowest = one.Elapsed;
+                }
+            }));
             var withDedupe = await MeasureAsync(count, () => Parallel.ForEachAsync(plain, Options(), async (group, ct) =>
             {
                 foreach (var evt in group)
@@ -63,7 +72,7 @@ internal static class DeliveryThroughput
                 throw new InvalidOperationException($"run {run}: the stand-in saw {posted} requests, expected {3 * count}");
             }
 
-            Console.WriteLine($"delivery run {run}{(run == 0 ? " (warm-up)" : string.Empty)}, {count} events: app {appResult.PerSecond:0}/s ({appResult.BytesPerEvent:0} B/event), plain+dedupe {withDedupe.PerSecond:0}/s ({withDedupe.BytesPerEvent:0} B/event), plain POST {postOnly.PerSecond:0}/s ({postOnly.BytesPerEvent:0} B/event)");
+            Console.WriteLine($"delivery run {run}{(run == 0 ? " (warm-up)" : string.Empty)}, {count} events: app {appResult.PerSecond:0}/s ({appResult.BytesPerEvent:0} B/event), plain+dedupe {withDedupe.PerSecond:0}/s ({withDedupe.BytesPerEvent:0} B/event), plain POST {postOnly.PerSecond:0}/s ({postOnly.BytesPerEvent:0} B/event); slowest app envelope {slowest.TotalMilliseconds:0} ms at {DateTime.Now:HH:mm:ss}");
             if (run > 0)
             {
                 results["app"].Add(appResult);
@@ -101,7 +110,13 @@ internal static class DeliveryThroughput
     private static List<PlainEvent[]> PlainEvents(StoriesMapper mapper, byte[] body, int perGroup)
     {
         using var payload = SegmentPayload.TryParse(body, out _)!;
-        var events = payload.Items.Select(item =>
+        var items = new List<JsonElement>();
+        foreach (var item in payload.Items)
+        {
+            items.Add(item);
+        }
+
+        var events = items.Select(item =>
         {
             var id = SegmentEventValidator.Validate(item, 0, null).MessageId!;
             var (partition, row) = DeliveryRecords.Keys(id);

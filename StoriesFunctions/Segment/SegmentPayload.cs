@@ -44,7 +44,8 @@ public sealed class SegmentPayload : IDisposable
 
     public int Count => Form == PayloadForm.SingleEvent ? 1 : Events.GetArrayLength();
 
-    public IEnumerable<JsonElement> Items => Form == PayloadForm.SingleEvent ? [Events] : Events.EnumerateArray();
+    /// <summary>Every event in order (for the single form, the one event), without boxing an enumerator.</summary>
+    public ItemEnumerator Items => new(this);
 
     /// <summary>The raw bytes of the first element of an array or batch (what Segment signs), else empty.</summary>
     public ReadOnlySpan<byte> FirstElementBytes =>
@@ -95,4 +96,32 @@ public sealed class SegmentPayload : IDisposable
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;
 
     public void Dispose() => _document.Dispose();
+
+    /// <summary>A struct enumerator over the events: ingest walks up to 4,000 of them per request.</summary>
+    public struct ItemEnumerator(SegmentPayload payload)
+    {
+        private JsonElement.ArrayEnumerator _array = payload.Form == PayloadForm.SingleEvent ? default : payload.Events.EnumerateArray();
+        private int _state = payload.Form == PayloadForm.SingleEvent ? 0 : 2;
+
+        public JsonElement Current { get; private set; }
+
+        public readonly ItemEnumerator GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            switch (_state)
+            {
+                case 0:
+                    _state = 1;
+                    Current = payload.Events;
+                    return true;
+                case 1:
+                    return false;
+                default:
+                    var more = _array.MoveNext();
+                    Current = more ? _array.Current : default;
+                    return more;
+            }
+        }
+    }
 }
