@@ -39,7 +39,8 @@ public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttempt
         if (sharedContext is null && sharedIntegrations is null)
         {
             var raw = JsonMarshal.GetRawUtf8Value(evt);
-            var writer = Reserve(raw.Length + (messageId.Length * 6) + ItemOverhead);
+            // Room for the worst case (every id character escaped) decides the split; the buffer is sized for the usual case.
+            var writer = Reserve(raw.Length + (messageId.Length * 6) + ItemOverhead, raw.Length + messageId.Length + ItemOverhead + 32);
             StartItem(writer, messageId, receivedAt);
             writer.WriteRawValue(raw, skipInputValidation: true);
             writer.WriteEndObject();
@@ -47,7 +48,7 @@ public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttempt
         else
         {
             var item = Merged(messageId, receivedAt, evt, sharedContext, sharedIntegrations);
-            Reserve(item.Length).WriteRawValue(item, skipInputValidation: true);
+            Reserve(item.Length, item.Length + 32).WriteRawValue(item, skipInputValidation: true);
         }
 
         EventCount++;
@@ -75,7 +76,7 @@ public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttempt
     }
 
     /// <summary>The envelope writer, with room for <paramref name="itemBytes"/> more: a new envelope when the open one is full.</summary>
-    private Utf8JsonWriter Reserve(int itemBytes)
+    private Utf8JsonWriter Reserve(int itemBytes, int sizeHint)
     {
         if (_open && _writer!.BytesCommitted + _writer.BytesPending + itemBytes + 1 > maxBytes - EnvelopeOverhead)
         {
@@ -84,7 +85,7 @@ public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttempt
 
         if (!_open)
         {
-            Open(itemBytes);
+            Open(sizeHint);
         }
 
         return _writer!;
@@ -93,7 +94,7 @@ public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttempt
     private void Open(int firstItemBytes)
     {
         // Sized for the first item: a lone event costs one array of about its own size.
-        _buffer ??= new ArrayBufferWriter<byte>(Math.Min(maxBytes, firstItemBytes + 64));
+        _buffer ??= new ArrayBufferWriter<byte>(Math.Min(maxBytes, firstItemBytes));
         _buffer.ResetWrittenCount();
         _writer ??= new Utf8JsonWriter(_buffer, Unchecked);
         _writer.Reset(_buffer);
