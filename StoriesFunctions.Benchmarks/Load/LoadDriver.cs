@@ -11,6 +11,9 @@ internal static class LoadDriver
     public static async Task<int> RunAsync(string[] args)
     {
         var quick = args.Contains("--quick");
+        using var azureLog = Environment.GetEnvironmentVariable("BENCH_AZURE_LOG") is null
+            ? null
+            : Azure.Core.Diagnostics.AzureEventSourceListener.CreateConsoleLogger(System.Diagnostics.Tracing.EventLevel.Warning);
         var table = new ResultTable();
         using var process = Process.GetCurrentProcess();
         Console.WriteLine($"load driver: {Environment.ProcessorCount} cores, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}{(quick ? ", quick mode" : string.Empty)}");
