@@ -14,6 +14,7 @@ public static class ForwarderRegistration
 {
     public static IHostApplicationBuilder AddStoriesForwarder(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddHostedService<UnresolvedSettingsCheck>();
         builder.Services
             .AddSegmentIngest()
             .AddStories()
@@ -45,11 +46,14 @@ public static class ForwarderRegistration
         services.AddSingleton(_ => StorageClients.CreateQueueService(configuration));
         services.AddSingleton(_ => StorageClients.CreateTableService(configuration));
         services.AddSingleton<EventQueue>();
-        services.AddSingleton<DeliveryRecords>();
+        services.AddSingleton<DeliveryTables>();
+        services.AddSingleton<DeliveryClaims>();
         services.AddSingleton<RetrySchedule>();
         services.AddSingleton<EventDelivery>();
         services.AddSingleton<EnvelopeDelivery>();
+        services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<DeadLetters>();
+        services.AddSingleton<DeadLetterReplay>();
         return services;
     }
 

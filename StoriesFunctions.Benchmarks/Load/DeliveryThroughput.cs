@@ -119,7 +119,7 @@ internal static class DeliveryThroughput
         var events = items.Select(item =>
         {
             var id = SegmentEventValidator.Validate(item, 0, null).MessageId!;
-            var (partition, row) = DeliveryRecords.Keys(id);
+            var (partition, row) = DeliveryTables.Keys(id);
             return new PlainEvent(partition, row, mapper.Map(item).Event.Body.ToArray());
         });
         return [.. events.Chunk(perGroup)];

@@ -68,6 +68,23 @@ public class EnvelopePackerTests
     }
 
     [Test]
+    public void Add_RetriedEvents_KeepTheirOwnAttemptsInOneEnvelope()
+    {
+        var packer = new EnvelopePacker();
+        var later = Received.AddMinutes(5);
+        packer.Add(new EnvelopeEvent("failed", Received, SegmentEventBuilder.Track().Element(), 1, later), attempt: 3);
+        packer.Add(new EnvelopeEvent("waited", Received, SegmentEventBuilder.Track().Element(), 1, later), attempt: 1);
+
+        using var envelope = Envelope.TryParse(packer.Complete().Single());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(envelope!.Events.Select(e => (e.MessageId, e.Attempt)), Is.EqualTo(new[] { ("failed", 3), ("waited", 1) }));
+            Assert.That(envelope.Events.Select(e => e.FirstAttemptAt), Has.All.EqualTo(later));
+        });
+    }
+
+    [Test]
     public void Add_WithSharedBatchFields_MergesAndTheEventsOwnKeysWin()
     {
         var packer = new EnvelopePacker();

@@ -34,6 +34,10 @@ public class RetryScheduleTests
         Assert.That(Defaults.DelayAfter(1, TimeSpan.FromMinutes(5), 0.5), Is.EqualTo(TimeSpan.FromMinutes(5)));
 
     [Test]
+    public void DelayAfter_RetryAfterBeyondMaxRetryDelay_IsCappedThere() =>
+        Assert.That(Defaults.DelayAfter(1, TimeSpan.FromDays(30), 0.5), Is.EqualTo(TimeSpan.FromHours(1)));
+
+    [Test]
     public void DelayAfter_ShorterRetryAfter_KeepsTheSchedule() =>
         Assert.That(Defaults.DelayAfter(3, TimeSpan.FromSeconds(2), 0.5), Is.EqualTo(TimeSpan.FromSeconds(270)));
 

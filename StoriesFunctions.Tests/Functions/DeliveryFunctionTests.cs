@@ -17,8 +17,6 @@ public class DeliveryFunctionTests
     private static int Accepted(StoriesStandIn stories, string path = "/v1/events") =>
         stories.Requests.Count(r => r.Path == path);
 
-    private static async Task<List<JsonDocument>> DeadLettersAsync(Forwarder forwarder) =>
-        (await forwarder.PeekAllAsync(forwarder.Poison)).Select(m => JsonDocument.Parse(m.Body.ToString())).ToList();
 
     [Test]
     public async Task Deliver_TwoFailuresThenSuccess_PostsTheEventExactlyOnce()
@@ -38,7 +36,7 @@ public class DeliveryFunctionTests
             Assert.That(stories.Requests.Select(r => r.Path), Is.EqualTo(new[] { "/v1/events", "/v1/events", "/v1/events" }));
             Assert.That(stories.Requests.Select(r => r.Json.GetProperty("data").GetProperty("content").GetString()).Distinct(), Is.EqualTo(new[] { "Signed Up" }));
             Assert.That(await forwarder.PeekAllAsync(forwarder.Events), Is.Empty);
-            Assert.That(await forwarder.PeekAllAsync(forwarder.Poison), Is.Empty);
+            Assert.That(await forwarder.DeadLettersAsync(), Is.Empty);
             Assert.That(forwarder.Logs.GetSnapshot().Any(l => l.Id.Id == 202), Is.True, "a retry was scheduled through the queue");
         });
     }
@@ -65,7 +63,11 @@ public class DeliveryFunctionTests
     public async Task Deliver_429WithLongRetryAfter_GoesBackToTheQueueForThatLong()
     {
         await using var stories = await StoriesStandIn.StartAsync();
-        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl, s => s["Stories:QuickRetries"] = "0");
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl, s =>
+        {
+            s["Stories:QuickRetries"] = "0";
+            s["Delivery:MaxRetryDelay"] = "00:00:05";
+        });
         stories.Enqueue(StoriesReply.Status(429).WithHeader("Retry-After", "3"));
         await forwarder.PostAsync(SegmentEventBuilder.Track().Json());
 
@@ -93,20 +95,22 @@ public class DeliveryFunctionTests
 
         await forwarder.DeliverVisibleAsync();
 
-        var deadLetters = await DeadLettersAsync(forwarder);
-        var d = deadLetters.Single().RootElement;
+        var stored = (await forwarder.DeadLettersAsync()).Single();
+        var d = stored.Letter;
+        using var body = JsonDocument.Parse(stored.Body);
         Assert.Multiple(async () =>
         {
             Assert.That(stories.Requests, Has.Count.EqualTo(1));
-            Assert.That(d.GetProperty("messageId").GetString(), Is.EqualTo(evt.MessageId));
-            Assert.That(d.GetProperty("type").GetString(), Is.EqualTo("track"));
-            Assert.That(d.GetProperty("statusCode").GetInt32(), Is.EqualTo(422));
-            Assert.That(d.GetProperty("reason").GetString(), Does.Contain("422"));
-            Assert.That(d.GetProperty("responseExcerpt").GetString(), Does.Contain("name field is required"));
-            Assert.That(d.GetProperty("attempts").GetInt32(), Is.EqualTo(1));
-            Assert.That(d.GetProperty("event").GetProperty("messageId").GetString(), Is.EqualTo(evt.MessageId));
-            Assert.That(d.TryGetProperty("failedAt", out _) && d.TryGetProperty("firstAttemptAt", out _), Is.True);
+            Assert.That(d.MessageId, Is.EqualTo(evt.MessageId));
+            Assert.That(d.Type, Is.EqualTo("track"));
+            Assert.That(d.StatusCode, Is.EqualTo(422));
+            Assert.That(d.Reason, Does.Contain("422"));
+            Assert.That(d.ResponseExcerpt, Does.Contain("name field is required"));
+            Assert.That(d.Attempts, Is.EqualTo(1));
+            Assert.That(body.RootElement.GetProperty("messageId").GetString(), Is.EqualTo(evt.MessageId));
+            Assert.That(d.FailedAt, Is.GreaterThanOrEqualTo(d.FirstAttemptAt).And.Not.EqualTo(default(DateTimeOffset)));
             Assert.That(await forwarder.PeekAllAsync(forwarder.Events), Is.Empty);
+            Assert.That(await forwarder.PeekAllAsync(forwarder.Poison), Is.Empty, "the app's dead letters live in the table, not the poison queue");
         });
     }
 
@@ -125,7 +129,7 @@ public class DeliveryFunctionTests
         Assert.Multiple(async () =>
         {
             Assert.That(stories.Requests, Has.Count.EqualTo(3));
-            Assert.That(await forwarder.PeekAllAsync(forwarder.Poison), Is.Empty);
+            Assert.That(await forwarder.DeadLettersAsync(), Is.Empty);
         });
     }
 
@@ -174,14 +178,14 @@ public class DeliveryFunctionTests
         stories.FailAll(StoriesReply.Status(503));
         await forwarder.PostAsync($"[{SegmentEventBuilder.Track().Json()},{SegmentEventBuilder.Track().Json()}]");
 
-        await forwarder.DeliverUntilAsync(() => forwarder.Poison.GetProperties().Value.ApproximateMessagesCount >= 2, Patience);
+        await forwarder.DeliverUntilAsync(() => forwarder.DeadLettersAsync().Result.Count >= 2, Patience);
 
-        var deadLetters = await DeadLettersAsync(forwarder);
+        var deadLetters = await forwarder.DeadLettersAsync();
         Assert.Multiple(() =>
         {
             Assert.That(deadLetters, Has.Count.EqualTo(2));
-            Assert.That(deadLetters.Select(d => d.RootElement.GetProperty("reason").GetString()), Has.All.StartWith("retries exhausted after 2 attempts"));
-            Assert.That(deadLetters.Select(d => d.RootElement.GetProperty("attempts").GetInt32()), Has.All.EqualTo(2));
+            Assert.That(deadLetters.Select(d => d.Letter.Reason), Has.All.StartWith("retries exhausted after 2 attempts"));
+            Assert.That(deadLetters.Select(d => d.Letter.Attempts), Has.All.EqualTo(2));
             Assert.That(stories.Requests, Has.Count.EqualTo(4), "each attempt tries both, then both wait for the next");
         });
     }
@@ -191,7 +195,12 @@ public class DeliveryFunctionTests
     {
         await using var stories = await StoriesStandIn.StartAsync();
         await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl, s => s["Stories:QuickRetries"] = "0");
-        var events = new[] { SegmentEventBuilder.Track().With("event", "A"), SegmentEventBuilder.Track().With("event", "B"), SegmentEventBuilder.Track().With("event", "C") };
+        var events = new[]
+        {
+            SegmentEventBuilder.Track().With("event", "A").With("userId", "user-a"),
+            SegmentEventBuilder.Track().With("event", "B").With("userId", "user-b"),
+            SegmentEventBuilder.Track().With("event", "C").With("userId", "user-c"),
+        };
         stories.Enqueue(StoriesReply.Status(500));
         await forwarder.PostAsync("[" + string.Join(",", events.Select(e => e.Json())) + "]");
 
@@ -199,6 +208,57 @@ public class DeliveryFunctionTests
 
         var calls = stories.Requests.Select(r => (r.Json.GetProperty("data").GetProperty("content").GetString(), r.StatusCode));
         Assert.That(calls, Is.EqualTo(new[] { ("A", (int?)500), ("B", 201), ("C", 201), ("A", 201) }));
+    }
+
+    [Test]
+    public async Task Deliver_AUsersFirstEventFailsTransiently_TheUsersEventsKeepCallOrderAndOthersGoOn()
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl, s => s["Stories:QuickRetries"] = "0");
+        var events = new[]
+        {
+            SegmentEventBuilder.Track().With("event", "first").With("userId", "ada"),
+            SegmentEventBuilder.Track().With("event", "other").With("userId", "grace"),
+            SegmentEventBuilder.Track().With("event", "second").With("userId", "ada"),
+            SegmentEventBuilder.Track().With("event", "third").With("userId", "ada"),
+        };
+        stories.Enqueue(StoriesReply.Status(500));
+        await forwarder.PostAsync("[" + string.Join(",", events.Select(e => e.Json())) + "]");
+
+        await forwarder.DeliverUntilAsync(() => stories.Requests.Count(r => r.StatusCode == 201) >= 4, Patience);
+
+        var calls = stories.Requests.Select(r => (r.Json.GetProperty("data").GetProperty("content").GetString(), r.StatusCode));
+        Assert.That(calls, Is.EqualTo(new[] { ("first", (int?)500), ("other", 201), ("first", 201), ("second", 201), ("third", 201) }));
+    }
+
+    [TestCase(401)]
+    [TestCase(403)]
+    [TestCase(404)]
+    public async Task Deliver_StoriesRefusesTheKeyThenItIsFixed_EverythingArrivesWithoutReplayAndNothingIsDead(int status)
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl, s =>
+        {
+            s["Stories:QuickRetries"] = "0";
+            s["Delivery:MaxAttempts"] = "1";
+        });
+        var events = Enumerable.Range(0, 3).Select(i => SegmentEventBuilder.Track().With("userId", $"user-{i}")).ToList();
+        stories.FailAll(StoriesReply.Status(status));
+        await forwarder.PostAsync("[" + string.Join(",", events.Select(e => e.Json())) + "]");
+        await forwarder.DeliverUntilAsync(() => stories.Requests.Count >= 2, Patience);
+        var refusedCalls = stories.Requests.Count;
+
+        stories.Recover();
+        await forwarder.DeliverUntilAsync(() => stories.Requests.Count(r => r.StatusCode == 201) >= 3, Patience);
+
+        var logs = forwarder.Logs.GetSnapshot();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(stories.Requests.Where(r => r.StatusCode == 201).Select(r => r.Json.GetProperty("user_id").GetString()), Is.EquivalentTo(new[] { "user-0", "user-1", "user-2" }));
+            Assert.That(refusedCalls, Is.EqualTo(2), "one refused call per round stops the message; nothing else is tried");
+            Assert.That(await forwarder.DeadLettersAsync(), Is.Empty, "a refused key is not a verdict on the events, even with a single attempt allowed");
+            Assert.That(logs.Any(l => l.Id.Name == "ConfigurationRefused" && l.Level == Microsoft.Extensions.Logging.LogLevel.Error), Is.True);
+        });
     }
 
     [Test]
@@ -220,7 +280,7 @@ public class DeliveryFunctionTests
         Assert.Multiple(async () =>
         {
             Assert.That(delivered, Has.Count.EqualTo(20));
-            Assert.That(await forwarder.PeekAllAsync(forwarder.Poison), Is.Empty);
+            Assert.That(await forwarder.DeadLettersAsync(), Is.Empty);
             Assert.That(await forwarder.PeekAllAsync(forwarder.Events), Is.Empty);
         });
     }
@@ -244,7 +304,7 @@ public class DeliveryFunctionTests
     }
 
     [Test]
-    public async Task Deliver_UnreadableMessage_IsMovedToPoisonAsItIs()
+    public async Task Deliver_UnreadableMessage_IsKeptAsADeadLetterAsItIs()
     {
         await using var stories = await StoriesStandIn.StartAsync();
         await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl);
@@ -252,8 +312,12 @@ public class DeliveryFunctionTests
 
         await forwarder.DeliverVisibleAsync();
 
-        var poison = await forwarder.PeekAllAsync(forwarder.Poison);
-        Assert.That(poison.Single().Body.ToString(), Is.EqualTo("this is not an envelope"));
-        Assert.That(stories.Requests, Is.Empty);
+        var stored = (await forwarder.DeadLettersAsync()).Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(System.Text.Encoding.UTF8.GetString(stored.Body.Span), Is.EqualTo("this is not an envelope"));
+            Assert.That(stored.Letter.Reason, Is.EqualTo(DeadLetter.UnreadableReason));
+            Assert.That(stories.Requests, Is.Empty);
+        });
     }
 }

@@ -68,6 +68,7 @@ internal sealed class Forwarder : IAsyncDisposable
             await forwarder.Poison.CreateIfNotExistsAsync();
             await forwarder.Events.ClearMessagesAsync();
             await forwarder.Poison.ClearMessagesAsync();
+            await forwarder.ClearDeadLettersAsync();
         }
 
         return forwarder;
@@ -76,7 +77,7 @@ internal sealed class Forwarder : IAsyncDisposable
     /// <summary>The container the app builds, with validation on build and scopes, and logs captured.</summary>
     public static IHost Build(IDictionary<string, string?> settings)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders().AddFakeLogging().SetMinimumLevel(LogLevel.Debug);
@@ -164,6 +165,44 @@ internal sealed class Forwarder : IAsyncDisposable
         }
 
         await Events.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+    }
+
+    /// <summary>Every stored dead letter, with its event.</summary>
+    public async Task<List<StoredDeadLetter>> DeadLettersAsync()
+    {
+        var store = Services.GetRequiredService<DeadLetterStore>();
+        var all = new List<StoredDeadLetter>();
+        string? next = null;
+        do
+        {
+            (var page, next) = await store.ListAsync(1000, next, withBody: true, CancellationToken.None);
+            all.AddRange(page);
+        }
+        while (next is not null);
+
+        return all;
+    }
+
+    private async Task ClearDeadLettersAsync()
+    {
+        var store = Services.GetRequiredService<DeadLetterStore>();
+        foreach (var stored in await DeadLettersAsync())
+        {
+            await store.DeleteAsync(stored, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Runs the poison function over what the host would hand it: every message in <c>segment-events-poison</c>.</summary>
+    public async Task AdoptPoisonAsync()
+    {
+        while ((await Poison.ReceiveMessagesAsync(16, TimeSpan.FromSeconds(30))).Value is { Length: > 0 } messages)
+        {
+            foreach (var message in messages)
+            {
+                await Create<PoisonFunction>().Run(message, CancellationToken.None);
+                await Poison.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+        }
     }
 
     public async Task<IReadOnlyList<PeekedMessage>> PeekAllAsync(QueueClient queue) =>

@@ -21,8 +21,8 @@ public class FunctionsMetadataTests
         Functions[function].GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("direction").GetString() == "In");
 
     [Test]
-    public void Metadata_ListsExactlyTheFourFunctions() =>
-        Assert.That(Functions.Keys, Is.EquivalentTo(new[] { "SegmentWebhook", "DeliverEvents", "ListDeadLetters", "ReplayDeadLetters" }));
+    public void Metadata_ListsExactlyTheFiveFunctions() =>
+        Assert.That(Functions.Keys, Is.EquivalentTo(new[] { "SegmentWebhook", "DeliverEvents", "AdoptPoisonMessages", "ListDeadLetters", "ReplayDeadLetters" }));
 
     [TestCase("SegmentWebhook", "segment", "post", "Function")]
     [TestCase("ListDeadLetters", "dead-letters", "get", "Admin")]
@@ -40,15 +40,16 @@ public class FunctionsMetadataTests
         });
     }
 
-    [Test]
-    public void DeliverEvents_IsTriggeredBySegmentEventsOnTheHostsStorageConnection()
+    [TestCase("DeliverEvents", "segment-events")]
+    [TestCase("AdoptPoisonMessages", "segment-events-poison")]
+    public void QueueFunction_IsTriggeredByItsQueueOnTheHostsStorageConnection(string function, string queue)
     {
-        var trigger = Trigger("DeliverEvents");
+        var trigger = Trigger(function);
 
         Assert.Multiple(() =>
         {
             Assert.That(trigger.GetProperty("type").GetString(), Is.EqualTo("queueTrigger"));
-            Assert.That(trigger.GetProperty("queueName").GetString(), Is.EqualTo("segment-events"));
+            Assert.That(trigger.GetProperty("queueName").GetString(), Is.EqualTo(queue));
             Assert.That(trigger.GetProperty("connection").GetString(), Is.EqualTo("AzureWebJobsStorage"));
         });
     }

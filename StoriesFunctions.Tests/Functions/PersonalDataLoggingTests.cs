@@ -57,7 +57,7 @@ public class PersonalDataLoggingTests
         await forwarder.DeliverVisibleAsync();
         stories.FailAll(StoriesReply.Status(503, Phone));
         await forwarder.PostAsync(Encoding.UTF8.GetBytes(exhausted.Json()), SignatureVerifierTests.Sign(Encoding.UTF8.GetBytes(exhausted.Json()), Secret));
-        await forwarder.DeliverUntilAsync(() => forwarder.Poison.GetProperties().Value.ApproximateMessagesCount >= 2, TimeSpan.FromSeconds(20));
+        await forwarder.DeliverUntilAsync(() => forwarder.DeadLettersAsync().Result.Count >= 2, TimeSpan.FromSeconds(20));
         stories.Recover();
         await CallDeadLettersAsync(forwarder);
         await forwarder.DeliverVisibleAsync();

@@ -1,14 +1,14 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace StoriesFunctions.Delivery;
 
 /// <summary>
-/// An event that will not be delivered without help, kept in <c>segment-events-poison</c> with why: the original
-/// event plus the reason, Stories' status and a short excerpt of its answer, and when it was tried.
+/// An event that will not be delivered without help, with why: the reason, Stories' status and a short excerpt of its
+/// answer, how often and when it was tried. Kept in the <c>deadletters</c> table with the event itself
+/// (<see cref="DeadLetterStore"/>); <see cref="UserId"/> is kept for exact-match filtering only and never listed.
 /// </summary>
 public sealed record DeadLetter(
-    string MessageId,
+    string? MessageId,
     string Type,
     string Reason,
     int? StatusCode,
@@ -16,49 +16,23 @@ public sealed record DeadLetter(
     int Attempts,
     DateTimeOffset ReceivedAt,
     DateTimeOffset FirstAttemptAt,
-    DateTimeOffset FailedAt)
+    DateTimeOffset FailedAt,
+    string? UserId)
 {
-    public const string Kind = "deadLetter";
+    public const string UnreadableReason = "unreadable message (not written by this app)";
 
-    public BinaryData ToMessage(JsonElement evt)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("v"u8, Envelope.Version);
-            writer.WriteString("kind"u8, Kind);
-            writer.WriteString("messageId"u8, MessageId);
-            writer.WriteString("type"u8, Type);
-            writer.WriteString("reason"u8, Reason);
-            if (StatusCode is { } status)
-            {
-                writer.WriteNumber("statusCode"u8, status);
-            }
-            else
-            {
-                writer.WriteNull("statusCode"u8);
-            }
+    /// <summary>The previous version kept dead letters as poison-queue messages of this kind; they are adopted as they are found.</summary>
+    private const string LegacyKind = "deadLetter";
 
-            writer.WriteString("responseExcerpt"u8, ResponseExcerpt);
-            writer.WriteNumber("attempts"u8, Attempts);
-            writer.WriteString("receivedAt"u8, ReceivedAt);
-            writer.WriteString("firstAttemptAt"u8, FirstAttemptAt);
-            writer.WriteString("failedAt"u8, FailedAt);
-            writer.WritePropertyName("event"u8);
-            evt.WriteTo(writer);
-            writer.WriteEndObject();
-        }
+    /// <summary>Why an event the host moved to the poison queue is a dead letter.</summary>
+    public static string HostMovedReason(int invocations) => $"the invocation failed {invocations} times";
 
-        return new BinaryData(buffer.WrittenMemory);
-    }
-
-    /// <summary>Reads a dead letter written by <see cref="ToMessage"/>; null for anything else.</summary>
-    public static DeadLetter? TryRead(JsonElement root, out JsonElement evt)
+    /// <summary>Reads a dead letter the previous version wrote to the poison queue; null for anything else.</summary>
+    public static DeadLetter? TryReadLegacy(JsonElement root, out JsonElement evt)
     {
         evt = default;
         if (root.ValueKind != JsonValueKind.Object
-            || !root.TryGetProperty("kind"u8, out var kind) || !kind.ValueEquals(Kind)
+            || !root.TryGetProperty("kind"u8, out var kind) || !kind.ValueEquals(LegacyKind)
             || !root.TryGetProperty("event"u8, out evt))
         {
             return null;
@@ -73,7 +47,8 @@ public sealed record DeadLetter(
             root.TryGetProperty("attempts"u8, out var a) && a.TryGetInt32(out var attempts) ? attempts : 0,
             Time(root, "receivedAt"),
             Time(root, "firstAttemptAt"),
-            Time(root, "failedAt"));
+            Time(root, "failedAt"),
+            null);
     }
 
     private static string? Text(JsonElement root, string name) =>

@@ -1,125 +1,67 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
-using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Logging;
 using StoriesFunctions.Telemetry;
 
 namespace StoriesFunctions.Delivery;
 
-/// <summary>What <c>GET /api/dead-letters</c> shows of one dead letter: no traits or other personal data.</summary>
-public sealed record DeadLetterSummary(string? MessageId, string Type, string Reason, int? StatusCode, DateTimeOffset? FailedAt);
-
 /// <summary>
-/// Reads and replays <c>segment-events-poison</c>. It holds our dead letters, and also envelopes the host moved
-/// there itself after <c>maxDequeueCount</c> failed invocations (a crash loop): both are listed and replayed.
+/// Writes dead letters: the app's own (a permanent failure, retries exhausted, an unreadable message), and those the
+/// host moved to <c>segment-events-poison</c> after <c>maxDequeueCount</c> failed invocations, which are adopted into the
+/// same never-expiring store, so that every dead letter is listed, replayable and alerted on alike.
 /// </summary>
-public sealed class DeadLetters(EventQueue queue, ILogger<DeadLetters> logger)
+public sealed class DeadLetters(DeadLetterStore store, ForwarderMetrics metrics, TimeProvider time, ILogger<DeadLetters> logger)
 {
-    /// <summary>The queue service returns at most 32 messages per peek or receive.</summary>
-    public const int MaxPerCall = 32;
-
-    public const string HostMovedReason = "moved to poison by the host after repeated failed invocations";
-    public const string UnreadableReason = "unreadable message (not written by this app)";
-
-    /// <summary>The approximate number of poison messages, and the first <paramref name="max"/> (at most 32) dead letters.</summary>
-    public async Task<(int Count, IReadOnlyList<DeadLetterSummary> First)> ListAsync(int max, CancellationToken cancellationToken)
+    public async Task AddAsync(EnvelopeEvent item, string type, string reason, DeliveryOutcome? outcome, CancellationToken cancellationToken)
     {
-        await queue.EnsureCreatedAsync().ConfigureAwait(false);
-        var properties = await queue.Poison.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
-        var summaries = new List<DeadLetterSummary>();
-        if (max > 0)
-        {
-            var peeked = await queue.Poison.PeekMessagesAsync(Math.Min(max, MaxPerCall), cancellationToken).ConfigureAwait(false);
-            foreach (var message in peeked.Value)
-            {
-                summaries.AddRange(Summarise(message.Body, message.InsertedOn));
-            }
-        }
+        var letter = new DeadLetter(
+            item.MessageId, type, reason, outcome?.StatusCode, outcome?.Response?.Excerpt, item.Attempt, item.ReceivedAt,
+            item.FirstAttemptAt ?? time.GetUtcNow(), time.GetUtcNow(), UserOrder.UserOf(item));
+        await store.AddAsync(letter, JsonMarshal.GetRawUtf8Value(item.Event).ToArray(), cancellationToken).ConfigureAwait(false);
+        var kind = outcome?.Result == DeliveryResult.Transient ? "retries exhausted" : outcome is null ? "host moved" : "permanent";
+        metrics.DeadLettered.Add(1, new KeyValuePair<string, object?>("reason", kind));
+        Log.DeadLettered(logger, item.MessageId, type, item.Attempt, reason, outcome?.StatusCode);
+    }
 
-        return (properties.Value.ApproximateMessagesCount, summaries.Take(Math.Max(max, 0)).ToList());
+    /// <summary>A queue message that is no envelope: kept as it is, with no messageId, for an operator to look at.</summary>
+    public async Task AddUnreadableAsync(string queueMessageId, BinaryData body, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var letter = new DeadLetter(null, "unknown", DeadLetter.UnreadableReason, null, null, 0, now, now, now, null);
+        await store.AddAsync(letter, body.ToMemory(), cancellationToken).ConfigureAwait(false);
+        metrics.DeadLettered.Add(1, new KeyValuePair<string, object?>("reason", "unreadable"));
+        Log.UnreadableMessage(logger, queueMessageId);
     }
 
     /// <summary>
-    /// Moves up to <paramref name="max"/> dead letters back to <c>segment-events</c> with a fresh attempt count and
-    /// returns how many events moved. Each is queued before its dead letter is deleted, so a failure part-way
-    /// leaves a copy rather than a gap (de-duplication absorbs the copy). Unreadable messages stay where they are.
+    /// Adopts one message of the poison queue: an envelope the host moved (each event becomes a dead letter with the
+    /// reason "the invocation failed N times"), a dead letter the previous version wrote there, or anything else as unreadable.
     /// </summary>
-    public async Task<int> ReplayAsync(int max, CancellationToken cancellationToken)
+    public async Task AdoptAsync(string queueMessageId, BinaryData body, int hostMaxDequeueCount, CancellationToken cancellationToken)
     {
-        await queue.EnsureCreatedAsync().ConfigureAwait(false);
-        var properties = await queue.Poison.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
-        var budget = Math.Min(max, properties.Value.ApproximateMessagesCount); // never chase letters dead-lettered again meanwhile
-        var (events, messages) = (0, 0);
-        while (messages < budget)
+        using (var envelope = Envelope.TryParse(body))
         {
-            var received = await queue.Poison.ReceiveMessagesAsync(Math.Min(budget - messages, MaxPerCall), TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
-            if (received.Value.Length == 0)
+            if (envelope is not null)
             {
-                break;
+                var reason = DeadLetter.HostMovedReason(hostMaxDequeueCount);
+                foreach (var item in envelope.Events)
+                {
+                    await AddAsync(item, EventDelivery.EventTypeOf(item), reason, null, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
             }
-
-            foreach (var message in received.Value)
-            {
-                messages++;
-                events += await ReplayOneAsync(message, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        Log.Replayed(logger, events, messages);
-        return events;
-    }
-
-    private async Task<int> ReplayOneAsync(QueueMessage message, CancellationToken cancellationToken)
-    {
-        var packer = new EnvelopePacker();
-        if (!Repack(message.Body, packer))
-        {
-            // Leave it for an operator; visible again at once.
-            await queue.Poison.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return 0;
-        }
-
-        await queue.SendAsync(packer.Complete(), null, cancellationToken).ConfigureAwait(false);
-        await queue.Poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
-        return packer.EventCount;
-    }
-
-    private static bool Repack(BinaryData body, EnvelopePacker packer)
-    {
-        using var envelope = Envelope.TryParse(body);
-        if (envelope is not null)
-        {
-            foreach (var item in envelope.Events)
-            {
-                packer.Add(item.MessageId, item.ReceivedAt, item.Event);
-            }
-
-            return true;
         }
 
         using var document = TryParse(body);
-        if (document is not null && DeadLetter.TryRead(document.RootElement, out var evt) is { } deadLetter)
+        if (document is not null && DeadLetter.TryReadLegacy(document.RootElement, out var evt) is { } legacy)
         {
-            packer.Add(deadLetter.MessageId, deadLetter.ReceivedAt, evt);
-            return true;
+            var item = new EnvelopeEvent(legacy.MessageId ?? string.Empty, legacy.ReceivedAt, evt, legacy.Attempts, legacy.FirstAttemptAt);
+            await store.AddAsync(legacy with { UserId = UserOrder.UserOf(item) }, JsonMarshal.GetRawUtf8Value(evt).ToArray(), cancellationToken).ConfigureAwait(false);
+            return;
         }
 
-        return false;
-    }
-
-    internal static IEnumerable<DeadLetterSummary> Summarise(BinaryData body, DateTimeOffset? insertedOn)
-    {
-        using var envelope = Envelope.TryParse(body);
-        if (envelope is not null)
-        {
-            return envelope.Events
-                .Select(item => new DeadLetterSummary(item.MessageId, EventDelivery.EventTypeOf(item), HostMovedReason, null, insertedOn))
-                .ToList();
-        }
-
-        using var document = TryParse(body);
-        return document is not null && DeadLetter.TryRead(document.RootElement, out _) is { } d
-            ? [new DeadLetterSummary(d.MessageId, d.Type, d.Reason, d.StatusCode, d.FailedAt)]
-            : [new DeadLetterSummary(null, "unknown", UnreadableReason, null, insertedOn)];
+        await AddUnreadableAsync(queueMessageId, body, cancellationToken).ConfigureAwait(false);
     }
 
     private static JsonDocument? TryParse(BinaryData body)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace StoriesFunctions.Delivery;
@@ -23,9 +24,16 @@ public sealed class DeliveryOptions
     /// inside the host's <c>functionTimeout</c>.
     /// </summary>
     public TimeSpan InvocationBudget { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long a copy's claim on an event keeps other copies from posting it. It must outlast one Stories call with its
+    /// quick retries (<c>Stories__AttemptTimeout</c> and friends); when the holder dies, the event waits this long.
+    /// </summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
 }
 
-internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
+// Reads the Stories settings as bound, not through IOptions: their own validator reports their own errors, once.
+internal sealed class DeliveryOptionsValidator(IConfiguration configuration) : IValidateOptions<DeliveryOptions>
 {
     // A queue message's visibility delay can be at most 7 days.
     private static readonly TimeSpan MaxQueueDelay = TimeSpan.FromDays(7);
@@ -58,6 +66,30 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
             errors.Add("Delivery__InvocationBudget must be positive.");
         }
 
+        if (options.ClaimLease < TimeSpan.FromSeconds(1) || options.ClaimLease > TimeSpan.FromHours(1))
+        {
+            errors.Add("Delivery__ClaimLease must be between 1 second and 1 hour (e.g. 00:02:00).");
+        }
+        else if (StoriesCall() is { } stories && options.ClaimLease <= stories)
+        {
+            // A lease that runs out while its holder still waits on Stories lets a second copy post the same event.
+            errors.Add($"Delivery__ClaimLease ({options.ClaimLease}) must be longer than one Stories call with its quick retries ({stories}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private TimeSpan? StoriesCall()
+    {
+        try
+        {
+            var stories = new Stories.StoriesOptions();
+            configuration.GetSection(Stories.StoriesOptions.Section).Bind(stories);
+            return stories.TotalTimeout;
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // unreadable Stories settings: their own validation says so
+        }
     }
 }

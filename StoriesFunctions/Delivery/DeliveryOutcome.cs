@@ -2,16 +2,23 @@ using StoriesFunctions.Stories;
 
 namespace StoriesFunctions.Delivery;
 
+/// <summary>The facts of one event's attempt, before anyone decides what they mean (<see cref="DeliveryPolicy"/> does).</summary>
 public enum DeliveryResult
 {
     Delivered,
     AlreadyDelivered,
+
+    /// <summary>Another copy holds a live claim on this event: nothing was posted.</summary>
+    ClaimHeld,
     Transient,
     Permanent,
+
+    /// <summary>Stories refused the key or the path (401, 403, 404): nothing is wrong with the event.</summary>
+    ConfigurationOutage,
 }
 
 /// <summary>What became of one event in one attempt.</summary>
-public sealed record DeliveryOutcome(DeliveryResult Result, string Type, string Reason, StoriesResponse? Response)
+public sealed record DeliveryOutcome(DeliveryResult Result, string Type, string Reason, StoriesResponse? Response, DateTimeOffset? HeldUntil = null)
 {
     public int? StatusCode => Response?.StatusCode is { } status ? (int)status : null;
 
@@ -19,6 +26,10 @@ public sealed record DeliveryOutcome(DeliveryResult Result, string Type, string 
     {
         FailureKind.None => new(DeliveryResult.Delivered, type, string.Empty, response),
         FailureKind.Permanent => new(DeliveryResult.Permanent, type, response.Reason, response),
-        _ => new(DeliveryResult.Transient, type, response.Reason, response),
+        FailureKind.Configuration => new(DeliveryResult.ConfigurationOutage, type, response.Reason, response),
+        FailureKind.Transient => new(DeliveryResult.Transient, type, response.Reason, response),
     };
+
+    public static DeliveryOutcome Held(string type, DateTimeOffset until) =>
+        new(DeliveryResult.ClaimHeld, type, "another copy of this event is being delivered", null, until);
 }

@@ -2,8 +2,12 @@ using System.Text.Json;
 
 namespace StoriesFunctions.Delivery;
 
-/// <summary>One event inside an envelope: its de-duplication key, when we received it, and the event as Segment sent it.</summary>
-public sealed record EnvelopeEvent(string MessageId, DateTimeOffset ReceivedAt, JsonElement Event);
+/// <summary>
+/// One event inside an envelope: its de-duplication key, when we received it, the event as Segment sent it, and its own
+/// delivery attempt (1-based) with when the first one ran. Attempts are per event: events of one message can have
+/// failed a different number of times (one that waited on its user, or on a claim, has used none).
+/// </summary>
+public sealed record EnvelopeEvent(string MessageId, DateTimeOffset ReceivedAt, JsonElement Event, int Attempt = 1, DateTimeOffset? FirstAttemptAt = null);
 
 /// <summary>
 /// The queue message format: a small versioned envelope holding one or more raw Segment events, so that one
@@ -73,6 +77,9 @@ public sealed class Envelope : IDisposable
             return null;
         }
 
+        // Envelope-level values: the defaults for items that carry none (every item of a first attempt, and older envelopes).
+        var attempt = AttemptOf(root) ?? 1;
+        var first = FirstAttemptOf(root);
         var events = new List<EnvelopeEvent>(items.GetArrayLength());
         foreach (var item in items.EnumerateArray())
         {
@@ -85,14 +92,17 @@ public sealed class Envelope : IDisposable
                 return null;
             }
 
-            events.Add(new EnvelopeEvent(id.GetString()!, received, evt));
+            events.Add(new EnvelopeEvent(id.GetString()!, received, evt, AttemptOf(item) ?? attempt, FirstAttemptOf(item) ?? first));
         }
 
-        var attempt = root.TryGetProperty("attempt"u8, out var a) && a.TryGetInt32(out var n) ? Math.Max(n, 1) : 1;
-        DateTimeOffset? first = root.TryGetProperty("firstAttemptAt"u8, out var f) && f.ValueKind == JsonValueKind.String
-            && f.TryGetDateTimeOffset(out var at) ? at : null;
         return new Envelope(document, attempt, first, events);
     }
+
+    private static int? AttemptOf(JsonElement element) =>
+        element.TryGetProperty("attempt"u8, out var a) && a.TryGetInt32(out var n) ? Math.Max(n, 1) : null;
+
+    private static DateTimeOffset? FirstAttemptOf(JsonElement element) =>
+        element.TryGetProperty("firstAttemptAt"u8, out var f) && f.ValueKind == JsonValueKind.String && f.TryGetDateTimeOffset(out var at) ? at : null;
 
     public void Dispose() => _document.Dispose();
 }

@@ -13,9 +13,10 @@ namespace StoriesFunctions.Delivery;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Utf8JsonWriter holds no unmanaged resources; the buffers are plain arrays.")]
 public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttemptAt = null, int maxBytes = Envelope.MaxBytes)
 {
-    // Closing the envelope, and an item's own keys: {"id":"…","receivedAt":"2026-11-28T18:00:00.0000000+00:00","event":…},
+    // Closing the envelope, and an item's own keys: {"id":"…","receivedAt":"2026-11-28T18:00:00.0000000+00:00",
+    // "attempt":10,"firstAttemptAt":"2026-11-28T18:00:00.0000000+00:00","event":…},
     private const int EnvelopeOverhead = 8;
-    private const int ItemOverhead = 80;
+    private const int ItemOverhead = 140;
     private static readonly JsonWriterOptions Unchecked = new() { SkipValidation = true };
 
     private readonly List<BinaryData> _envelopes = [];
@@ -29,7 +30,13 @@ public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttempt
     public int EventCount { get; private set; }
 
     /// <summary>Adds an event. With shared batch <c>context</c>/<c>integrations</c>, they are merged in (the event's own keys win).</summary>
-    public void Add(string messageId, DateTimeOffset receivedAt, JsonElement evt, JsonElement? sharedContext = null, JsonElement? sharedIntegrations = null)
+    public void Add(string messageId, DateTimeOffset receivedAt, JsonElement evt, JsonElement? sharedContext = null, JsonElement? sharedIntegrations = null) =>
+        Add(messageId, receivedAt, evt, 1, null, sharedContext, sharedIntegrations);
+
+    /// <summary>Adds an event going back to the queue: its own attempt count and first attempt travel with it.</summary>
+    public void Add(EnvelopeEvent item, int attempt) => Add(item.MessageId, item.ReceivedAt, item.Event, attempt, item.FirstAttemptAt, null, null);
+
+    private void Add(string messageId, DateTimeOffset receivedAt, JsonElement evt, int itemAttempt, DateTimeOffset? itemFirstAttemptAt, JsonElement? sharedContext, JsonElement? sharedIntegrations)
     {
         if (_completed)
         {
@@ -41,7 +48,7 @@ public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttempt
             var raw = JsonMarshal.GetRawUtf8Value(evt);
             // Room for the worst case (every id character escaped) decides the split; the buffer is sized for the usual case.
             var writer = Reserve(raw.Length + (messageId.Length * 6) + ItemOverhead, raw.Length + messageId.Length + ItemOverhead + 32);
-            StartItem(writer, messageId, receivedAt);
+            StartItem(writer, messageId, receivedAt, itemAttempt, itemFirstAttemptAt);
             writer.WriteRawValue(raw, skipInputValidation: true);
             writer.WriteEndObject();
         }
@@ -60,18 +67,28 @@ public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttempt
         _scratch.ResetWrittenCount();
         _scratchWriter ??= new Utf8JsonWriter(_scratch, Unchecked);
         _scratchWriter.Reset(_scratch);
-        StartItem(_scratchWriter, messageId, receivedAt);
+        StartItem(_scratchWriter, messageId, receivedAt, 1, null);
         BatchMerge.WriteMerged(_scratchWriter, evt, sharedContext, sharedIntegrations);
         _scratchWriter.WriteEndObject();
         _scratchWriter.Flush();
         return _scratch.WrittenSpan;
     }
 
-    private static void StartItem(Utf8JsonWriter writer, string messageId, DateTimeOffset receivedAt)
+    private static void StartItem(Utf8JsonWriter writer, string messageId, DateTimeOffset receivedAt, int itemAttempt, DateTimeOffset? itemFirstAttemptAt)
     {
         writer.WriteStartObject();
         writer.WriteString("id"u8, messageId);
         writer.WriteString("receivedAt"u8, receivedAt);
+        if (itemAttempt > 1)
+        {
+            writer.WriteNumber("attempt"u8, itemAttempt);
+        }
+
+        if (itemFirstAttemptAt is { } first)
+        {
+            writer.WriteString("firstAttemptAt"u8, first);
+        }
+
         writer.WritePropertyName("event"u8);
     }
 

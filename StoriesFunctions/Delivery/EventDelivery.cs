@@ -1,15 +1,13 @@
-using Microsoft.Extensions.Logging;
 using StoriesFunctions.Segment;
 using StoriesFunctions.Stories;
-using StoriesFunctions.Telemetry;
 
 namespace StoriesFunctions.Delivery;
 
 /// <summary>
-/// Delivers one event: maps it, skips the steps Stories already accepted, calls Stories, and records each step
-/// as soon as it succeeds, so that a retry never repeats a completed post.
+/// One event's steps: map it, claim it, post the steps Stories has not accepted yet (the user upsert, then the event),
+/// and record each as soon as Stories accepts it. Returns the facts; knows nothing of attempts or queues.
 /// </summary>
-public sealed class EventDelivery(StoriesMapper mapper, StoriesClient stories, DeliveryRecords records, ILogger<EventDelivery> logger)
+public sealed class EventDelivery(StoriesMapper mapper, StoriesClient stories, DeliveryClaims claims)
 {
     public async Task<DeliveryOutcome> DeliverAsync(EnvelopeEvent item, CancellationToken cancellationToken)
     {
@@ -20,47 +18,46 @@ public sealed class EventDelivery(StoriesMapper mapper, StoriesClient stories, D
             return new DeliveryOutcome(DeliveryResult.Permanent, type, "cannot map: " + mapping.Error, null);
         }
 
-        var done = await records.GetAsync(item.MessageId, cancellationToken).ConfigureAwait(false);
-        if (done.HasFlag(DeliveredSteps.Event))
+        var claim = await claims.TryClaimAsync(item.MessageId, cancellationToken).ConfigureAwait(false);
+        switch (claim.Status)
         {
-            return new DeliveryOutcome(DeliveryResult.AlreadyDelivered, type, string.Empty, null);
+            case ClaimStatus.Done:
+                return new DeliveryOutcome(DeliveryResult.AlreadyDelivered, type, string.Empty, null);
+            case ClaimStatus.Held:
+                return DeliveryOutcome.Held(type, claim.HeldUntil);
+            case ClaimStatus.Claimed:
+                break;
         }
 
-        if (mapping.User is { } user && !done.HasFlag(DeliveredSteps.User))
+        if (mapping.User is { } user && !claim.UserDone)
         {
             var upsert = await stories.SendAsync(user, cancellationToken).ConfigureAwait(false);
             if (!upsert.IsSuccess)
             {
+                await claims.ReleaseAsync(claim, cancellationToken).ConfigureAwait(false);
                 return DeliveryOutcome.From(upsert, type);
             }
 
-            done |= DeliveredSteps.User;
-            await RecordAsync(item.MessageId, done, cancellationToken).ConfigureAwait(false);
+            if (await claims.CompleteUserAsync(claim, cancellationToken).ConfigureAwait(false) is not { } renewed)
+            {
+                // Our lease ran out while Stories answered and another copy took the event over: it posts, not us.
+                return DeliveryOutcome.Held(type, claim.HeldUntil);
+            }
+
+            claim = renewed;
         }
 
         var posted = await stories.SendAsync(mapping.Event, cancellationToken).ConfigureAwait(false);
         if (posted.IsSuccess)
         {
-            await RecordAsync(item.MessageId, done | DeliveredSteps.Event, cancellationToken).ConfigureAwait(false);
+            await claims.CompleteEventAsync(claim, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await claims.ReleaseAsync(claim, cancellationToken).ConfigureAwait(false);
         }
 
         return DeliveryOutcome.From(posted, type);
-    }
-
-    /// <summary>
-    /// Stories has accepted the step: a failed record must not turn that into a failure (which would send it
-    /// again). The only cost is that a later copy of this event would not be recognised.
-    /// </summary>
-    private async Task RecordAsync(string messageId, DeliveredSteps steps, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await records.RecordAsync(messageId, steps, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Azure.RequestFailedException ex)
-        {
-            Log.RecordFailed(logger, ex, messageId);
-        }
     }
 
     internal static string EventTypeOf(EnvelopeEvent item) =>

@@ -3,15 +3,16 @@ using Azure.Storage.Queues;
 namespace StoriesFunctions.Delivery;
 
 /// <summary>
-/// Writes envelopes to <c>segment-events</c> and dead letters to <c>segment-events-poison</c>, in the host's base64
-/// encoding. Creates both queues once per process (Azurite and fresh accounts start empty).
+/// Writes envelopes to <c>segment-events</c>, in the host's base64 encoding, never expiring: the queue's default
+/// time-to-live of 7 days would silently drop a backlog or a long wait. Creates the queues once per process (Azurite
+/// and fresh accounts start empty).
 /// </summary>
 public sealed class EventQueue(QueueServiceClient service)
 {
     /// <summary>Parallel writes per call: enough to hide round-trips, few enough not to flood a 2-core instance.</summary>
     public const int MaxParallelWrites = 8;
 
-    /// <summary>Dead letters never expire: -1 is the queue service's "infinite time-to-live".</summary>
+    /// <summary>-1 is the queue service's "infinite time-to-live".</summary>
     private static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
 
     private Task? _created;
@@ -25,20 +26,14 @@ public sealed class EventQueue(QueueServiceClient service)
         await EnsureCreatedAsync().ConfigureAwait(false);
         if (envelopes.Count == 1)
         {
-            await Events.SendMessageAsync(envelopes[0], delay, null, cancellationToken).ConfigureAwait(false);
+            await Events.SendMessageAsync(envelopes[0], delay, NeverExpires, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         await Parallel.ForEachAsync(
             envelopes,
             new ParallelOptions { MaxDegreeOfParallelism = MaxParallelWrites, CancellationToken = cancellationToken },
-            async (envelope, ct) => await Events.SendMessageAsync(envelope, delay, null, ct).ConfigureAwait(false)).ConfigureAwait(false);
-    }
-
-    public async Task SendDeadLetterAsync(BinaryData deadLetter, CancellationToken cancellationToken)
-    {
-        await EnsureCreatedAsync().ConfigureAwait(false);
-        await Poison.SendMessageAsync(deadLetter, null, NeverExpires, cancellationToken).ConfigureAwait(false);
+            async (envelope, ct) => await Events.SendMessageAsync(envelope, delay, NeverExpires, ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     /// <summary>Creates the queues once; a failed attempt (storage down) is tried again on the next call.</summary>

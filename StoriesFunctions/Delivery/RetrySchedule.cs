@@ -5,8 +5,9 @@ namespace StoriesFunctions.Delivery;
 /// <summary>
 /// When to try again after a transient failure: <c>InitialRetryDelay × 3^(attempt-1)</c>, capped at
 /// <c>MaxRetryDelay</c>, with ±20 % jitter so that many stalled messages do not return at once. A longer
-/// <c>Retry-After</c> from Stories wins. With the defaults (30 s, 1 h, 10 attempts) the waits add up to about five
-/// hours, at least four with the worst jitter: longer than Segment's own four-hour retry window.
+/// <c>Retry-After</c> from Stories wins, up to <c>MaxRetryDelay</c> too: the one place that caps it, so that no wait
+/// outgrows what a queue message can be hidden for. With the defaults (30 s, 1 h, 10 attempts) the waits add up to
+/// about five hours, at least four with the worst jitter: longer than Segment's own four-hour retry window.
 /// </summary>
 public sealed class RetrySchedule(IOptions<DeliveryOptions> options)
 {
@@ -15,6 +16,9 @@ public sealed class RetrySchedule(IOptions<DeliveryOptions> options)
     private readonly DeliveryOptions _options = options.Value;
 
     public int MaxAttempts => _options.MaxAttempts;
+
+    /// <summary>The longest wait: also the cadence at which a refused configuration is tried again.</summary>
+    public TimeSpan MaxDelay => _options.MaxRetryDelay;
 
     /// <summary>The delay before the next attempt, after <paramref name="attempt"/> (1-based) has failed.</summary>
     /// <param name="random">A number in [0, 1): 0.5 gives the delay without jitter.</param>
@@ -25,6 +29,11 @@ public sealed class RetrySchedule(IOptions<DeliveryOptions> options)
         if (jittered > _options.MaxRetryDelay)
         {
             jittered = _options.MaxRetryDelay;
+        }
+
+        if (retryAfter > _options.MaxRetryDelay)
+        {
+            retryAfter = _options.MaxRetryDelay;
         }
 
         return retryAfter > jittered ? retryAfter.Value : jittered;

@@ -3,14 +3,14 @@ using StoriesFunctions.Delivery;
 
 namespace StoriesFunctions.Functions;
 
+/// <summary>The listing contract: <c>{"deadLetters": [...], "next": "&lt;opaque token&gt;" | null}</c>, with no traits or other personal data.</summary>
 internal static class DeadLetterResponse
 {
-    public static void Write(Utf8JsonWriter writer, int count, IReadOnlyList<DeadLetterSummary> first)
+    public static void Write(Utf8JsonWriter writer, IReadOnlyList<StoredDeadLetter> page, string? next)
     {
         writer.WriteStartObject();
-        writer.WriteNumber("count"u8, count);
         writer.WriteStartArray("deadLetters"u8);
-        foreach (var d in first)
+        foreach (var d in page.Select(s => s.Letter))
         {
             writer.WriteStartObject();
             writer.WriteString("messageId"u8, d.MessageId);
@@ -25,19 +25,14 @@ internal static class DeadLetterResponse
                 writer.WriteNull("statusCode"u8);
             }
 
-            if (d.FailedAt is { } failedAt)
-            {
-                writer.WriteString("failedAt"u8, failedAt);
-            }
-            else
-            {
-                writer.WriteNull("failedAt"u8);
-            }
-
+            writer.WriteNumber("attempts"u8, d.Attempts);
+            writer.WriteString("receivedAt"u8, d.ReceivedAt);
+            writer.WriteString("failedAt"u8, d.FailedAt);
             writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
+        writer.WriteString("next"u8, next);
         writer.WriteEndObject();
     }
 

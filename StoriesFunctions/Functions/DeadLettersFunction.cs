@@ -7,26 +7,30 @@ using StoriesFunctions.Delivery;
 namespace StoriesFunctions.Functions;
 
 /// <summary>
-/// <c>GET /api/dead-letters?max=N</c> lists dead letters; <c>POST /api/dead-letters/replay?max=N</c> moves them back
-/// for delivery. Admin level: they need the host's master key.
+/// <c>GET /api/dead-letters?max=N&amp;next=T</c> lists dead letters a page at a time; <c>POST /api/dead-letters/replay?max=N</c>
+/// moves them back for delivery. Admin level: they need the host's master key.
 /// </summary>
-public sealed class DeadLettersFunction(DeadLetters deadLetters)
+public sealed class DeadLettersFunction(DeadLetterStore store, DeadLetterReplay replay)
 {
     private const int DefaultMax = 20;
+
+    /// <summary>The table service returns at most 1,000 entities a page.</summary>
+    private const int MaxPage = 1000;
 
     [Function("ListDeadLetters")]
     public async Task<HttpResponseData> List(
         [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "dead-letters")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
-        if (Max(request, DeadLetters.MaxPerCall) is not { } max)
+        if (Max(request, MaxPage) is not { } max)
         {
             return request.CreateResponse(HttpStatusCode.BadRequest);
         }
 
-        var (count, first) = await deadLetters.ListAsync(max, cancellationToken);
+        var next = System.Web.HttpUtility.ParseQueryString(request.Url.Query)["next"];
+        var (page, following) = await store.ListAsync(max, string.IsNullOrEmpty(next) ? null : next, withBody: false, cancellationToken);
 
-        return await JsonResponses.WriteAsync(request, 200, writer => DeadLetterResponse.Write(writer, count, first), cancellationToken);
+        return await JsonResponses.WriteAsync(request, 200, writer => DeadLetterResponse.Write(writer, page, following), cancellationToken);
     }
 
     [Function("ReplayDeadLetters")]
@@ -39,7 +43,7 @@ public sealed class DeadLettersFunction(DeadLetters deadLetters)
             return request.CreateResponse(HttpStatusCode.BadRequest);
         }
 
-        var replayed = await deadLetters.ReplayAsync(max, cancellationToken);
+        var replayed = await replay.ReplayAsync(max, cancellationToken);
 
         return await JsonResponses.WriteAsync(request, 200, writer => DeadLetterResponse.WriteReplayed(writer, replayed), cancellationToken);
     }

@@ -21,6 +21,7 @@ public sealed class ForwarderMetrics
         Duplicates = meter.CreateCounter<long>("storiesfunctions.events.duplicates", "{event}", "Copies of already delivered events, not sent again.");
         Retried = meter.CreateCounter<long>("storiesfunctions.events.retried", "{event}", "Events sent back to the queue after a transient failure.");
         DeadLettered = meter.CreateCounter<long>("storiesfunctions.events.dead_lettered", "{event}", "Events moved to the poison queue, by reason.");
+        Refused = meter.CreateCounter<long>("storiesfunctions.delivery.refused", "{round}", "Delivery rounds stopped because Stories refused the key or the path.");
         Latency = meter.CreateHistogram<double>("storiesfunctions.delivery.latency", "ms", "From receipt by the webhook to Stories' acceptance.");
     }
 
@@ -39,6 +40,8 @@ public sealed class ForwarderMetrics
     public Counter<long> Retried { get; }
 
     public Counter<long> DeadLettered { get; }
+
+    public Counter<long> Refused { get; }
 
     public Histogram<double> Latency { get; }
 }

@@ -54,6 +54,12 @@ public static partial class Log
     [LoggerMessage(207, LogLevel.Warning, "Queue message {QueueMessageId} redelivered by the host (dequeue count {DequeueCount}): an earlier invocation failed")]
     public static partial void Redelivered(ILogger logger, string queueMessageId, long dequeueCount);
 
-    [LoggerMessage(300, LogLevel.Information, "Replayed {Events} events from {Messages} dead letters to segment-events")]
-    public static partial void Replayed(ILogger logger, int events, int messages);
+    [LoggerMessage(208, LogLevel.Information, "Event {MessageId} of type {EventType} is being delivered by another copy: looking again in {Delay}")]
+    public static partial void ClaimHeld(ILogger logger, string messageId, string eventType, TimeSpan delay);
+
+    [LoggerMessage(209, LogLevel.Error, "Stories refused the configuration ({Reason}): check Stories__ApiKey and Stories__BaseUrl. {Events} events of queue message {QueueMessageId} wait {Delay} without using an attempt, and are delivered once the key works")]
+    public static partial void ConfigurationRefused(ILogger logger, string queueMessageId, string reason, int events, TimeSpan delay);
+
+    [LoggerMessage(300, LogLevel.Information, "Replayed {Events} dead letters to segment-events")]
+    public static partial void Replayed(ILogger logger, int events);
 }

@@ -2,12 +2,12 @@ using StoriesFunctions.Delivery;
 
 namespace StoriesFunctions.Tests.Delivery;
 
-public class DeliveryRecordsKeysTests
+public class DeliveryTablesKeysTests
 {
     [Test]
     public void Keys_PlainId_IsTheRowKey()
     {
-        var (partition, row) = DeliveryRecords.Keys("ajs-next-1a2b3c4d-identify");
+        var (partition, row) = DeliveryTables.Keys("ajs-next-1a2b3c4d-identify");
 
         Assert.That(row, Is.EqualTo("ajs-next-1a2b3c4d-identify"));
         Assert.That(partition, Does.Match("^[0-9a-f]{2}$"));
@@ -20,15 +20,15 @@ public class DeliveryRecordsKeysTests
     [TestCase("tab\there")]
     [TestCase("émoji 🎉")]
     public void Keys_IdWithCharactersTablesRefuse_IsHashed(string id) =>
-        Assert.That(DeliveryRecords.Keys(id).Row, Does.Match("^sha256-[0-9a-f]{64}$"));
+        Assert.That(DeliveryTables.Keys(id).Row, Does.Match("^sha256-[0-9a-f]{64}$"));
 
     [Test]
     public void Keys_AreStableAndDistinct()
     {
         Assert.Multiple(() =>
         {
-            Assert.That(DeliveryRecords.Keys("a/b"), Is.EqualTo(DeliveryRecords.Keys(string.Concat("a", "/b"))));
-            Assert.That(DeliveryRecords.Keys("a/b").Row, Is.Not.EqualTo(DeliveryRecords.Keys("a/c").Row));
+            Assert.That(DeliveryTables.Keys("a/b"), Is.EqualTo(DeliveryTables.Keys(string.Concat("a", "/b"))));
+            Assert.That(DeliveryTables.Keys("a/b").Row, Is.Not.EqualTo(DeliveryTables.Keys("a/c").Row));
         });
     }
 }

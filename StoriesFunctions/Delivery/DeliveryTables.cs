@@ -2,62 +2,28 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 
 namespace StoriesFunctions.Delivery;
 
-/// <summary>Which steps of an event Stories has already accepted.</summary>
-[Flags]
-public enum DeliveredSteps
-{
-    None = 0,
-    User = 1,
-    Event = 2,
-}
-
 /// <summary>
-/// Remembers which <c>messageId</c>s Stories accepted, so that a copy (Segment retry, re-sent batch, queue
-/// re-delivery, replay) is not posted twice: Stories has no idempotency key. One Azure table per retention period
-/// (<c>delivered&lt;N&gt;</c>); a record is looked up in the current and the previous period's table, and expiry
-/// is dropping a table two periods old: one operation per period instead of one per event.
+/// The tables that hold delivery claims: one Azure table per retention period (<c>delivered&lt;N&gt;</c>). A claim is
+/// written in the current period's table and looked up there and in the previous one; expiry is dropping a table two
+/// periods old, one operation per period instead of one per event.
 /// </summary>
-public sealed class DeliveryRecords(TableServiceClient service, IOptions<DeliveryOptions> options, TimeProvider time)
+public sealed class DeliveryTables(TableServiceClient service, IOptions<DeliveryOptions> options, TimeProvider time)
 {
     public const string TablePrefix = "delivered";
-    private const string StepsColumn = "Steps";
     private readonly TimeSpan _period = options.Value.DedupeRetention;
     private readonly ConcurrentDictionary<long, Task<bool>> _periods = new();
 
-    public async Task<DeliveredSteps> GetAsync(string messageId, CancellationToken cancellationToken)
+    /// <summary>This period's table, and the previous period's when it exists.</summary>
+    public async Task<(TableClient Current, TableClient? Previous)> GetAsync(CancellationToken cancellationToken)
     {
-        var (partition, row) = Keys(messageId);
         var period = CurrentPeriod();
         var previousExists = await EnsurePeriodAsync(period, cancellationToken).ConfigureAwait(false);
-        var steps = await ReadAsync(Table(period), partition, row, cancellationToken).ConfigureAwait(false);
-        if (previousExists && steps != (DeliveredSteps.User | DeliveredSteps.Event))
-        {
-            steps |= await ReadAsync(Table(period - 1), partition, row, cancellationToken).ConfigureAwait(false);
-        }
-
-        return steps;
-    }
-
-    /// <summary>Records that Stories accepted <paramref name="steps"/>: every step done so far, not only the newest.</summary>
-    public async Task RecordAsync(string messageId, DeliveredSteps steps, CancellationToken cancellationToken)
-    {
-        var (partition, row) = Keys(messageId);
-        var period = CurrentPeriod();
-        await EnsurePeriodAsync(period, cancellationToken).ConfigureAwait(false);
-        var entity = new TableEntity(partition, row) { [StepsColumn] = (int)steps };
-        await Table(period).UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<DeliveredSteps> ReadAsync(TableClient table, string partition, string row, CancellationToken cancellationToken)
-    {
-        var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, [StepsColumn], cancellationToken).ConfigureAwait(false);
-        return found.HasValue && found.Value!.GetInt32(StepsColumn) is { } steps ? (DeliveredSteps)steps : DeliveredSteps.None;
+        return (Table(period), previousExists ? Table(period - 1) : null);
     }
 
     private long CurrentPeriod() => time.GetUtcNow().ToUnixTimeSeconds() / (long)Math.Max(_period.TotalSeconds, 1);
@@ -105,7 +71,7 @@ public sealed class DeliveryRecords(TableServiceClient service, IOptions<Deliver
         {
             await service.DeleteTableAsync(name, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        catch (Azure.RequestFailedException ex) when (ex.IsNotFound())
         {
             // Another instance dropped it first.
         }

@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using Azure;
+using Azure.Data.Tables;
+
+namespace StoriesFunctions.Delivery;
+
+/// <summary>One stored dead letter: its facts, its row key, and (when read for replay) the event's bytes.</summary>
+public sealed record StoredDeadLetter(string Key, DeadLetter Letter, ReadOnlyMemory<byte> Body, ETag ETag);
+
+/// <summary>
+/// Dead letters in the <c>deadletters</c> table: one row per <c>messageId</c> (a dead letter written twice, by a retried
+/// invocation, is one row), never expiring, listable in pages without the 32-message limit of a queue peek. The event
+/// is kept as the bytes Segment sent, in a binary column (events are under an envelope's 47 KiB, below the 64 KiB a
+/// column holds).
+/// </summary>
+public sealed class DeadLetterStore(TableServiceClient service)
+{
+    public const string TableName = "deadletters";
+    private const string Partition = "deadletter";
+    private const string BodyColumn = "Event";
+    private static readonly string[] SummaryColumns =
+        ["RowKey", "MessageId", "Type", "Reason", "StatusCode", "ResponseExcerpt", "Attempts", "ReceivedAt", "FirstAttemptAt", "FailedAt"];
+
+    private readonly TableClient _table = service.GetTableClient(TableName);
+    private Task? _created;
+
+    public async Task AddAsync(DeadLetter letter, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var entity = new TableEntity(Partition, KeyOf(letter.MessageId, body.Span))
+        {
+            ["MessageId"] = letter.MessageId,
+            ["Type"] = letter.Type,
+            ["Reason"] = letter.Reason,
+            ["StatusCode"] = letter.StatusCode,
+            ["ResponseExcerpt"] = letter.ResponseExcerpt,
+            ["Attempts"] = letter.Attempts,
+            ["ReceivedAt"] = letter.ReceivedAt,
+            ["FirstAttemptAt"] = letter.FirstAttemptAt,
+            ["FailedAt"] = letter.FailedAt,
+            ["UserId"] = letter.UserId,
+            [BodyColumn] = body.ToArray(),
+        };
+        await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A page of dead letters, in key order; <paramref name="withBody"/> also reads each event.</summary>
+    public async Task<(IReadOnlyList<StoredDeadLetter> Page, string? Next)> ListAsync(int max, string? next, bool withBody, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var select = withBody ? [.. SummaryColumns, BodyColumn] : SummaryColumns;
+        var pages = _table.QueryAsync<TableEntity>($"PartitionKey eq '{Partition}'", max, select, cancellationToken).AsPages(next, max);
+        await foreach (var page in pages.ConfigureAwait(false))
+        {
+            return (page.Values.Select(Read).ToList(), page.ContinuationToken);
+        }
+
+        return ([], null);
+    }
+
+    /// <summary>Deletes one dead letter, unless it was written again since it was read.</summary>
+    public async Task DeleteAsync(StoredDeadLetter stored, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.DeleteEntityAsync(Partition, stored.Key, stored.ETag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.IsNotFound())
+        {
+            // Deleted by someone else first.
+        }
+    }
+
+    private static StoredDeadLetter Read(TableEntity e) => new(
+        e.RowKey,
+        new DeadLetter(
+            e.GetString("MessageId"),
+            e.GetString("Type") ?? "unknown",
+            e.GetString("Reason") ?? string.Empty,
+            e.GetInt32("StatusCode"),
+            e.GetString("ResponseExcerpt"),
+            e.GetInt32("Attempts") ?? 0,
+            e.GetDateTimeOffset("ReceivedAt") ?? default,
+            e.GetDateTimeOffset("FirstAttemptAt") ?? default,
+            e.GetDateTimeOffset("FailedAt") ?? default,
+            null),
+        e.GetBinary(BodyColumn) ?? ReadOnlyMemory<byte>.Empty,
+        e.ETag);
+
+    /// <summary>The messageId's table key; a message with none (unreadable) is keyed by a hash of its bytes.</summary>
+    private static string KeyOf(string? messageId, ReadOnlySpan<byte> body) =>
+        messageId is { Length: > 0 } id ? DeliveryTables.Keys(id).Row : "unreadable-" + Convert.ToHexStringLower(SHA256.HashData(body));
+
+    private Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        var created = _created;
+        if (created is null || created.IsFaulted || created.IsCanceled)
+        {
+            created = _created = _table.CreateIfNotExistsAsync(cancellationToken);
+        }
+
+        return created;
+    }
+}

@@ -1,0 +1,20 @@
+namespace StoriesFunctions.Delivery;
+
+/// <summary>An event's fate in this attempt: a closed set, decided in one place (<see cref="DeliveryPolicy"/>).</summary>
+public abstract record DeliveryVerdict
+{
+    private DeliveryVerdict()
+    {
+    }
+
+    /// <summary>Nothing more to do: Stories has it.</summary>
+    public sealed record Done : DeliveryVerdict;
+
+    /// <summary>Back to the queue for <paramref name="Delay"/>; its next try is attempt <paramref name="NextAttempt"/>.</summary>
+    public sealed record Defer(TimeSpan Delay, int NextAttempt, string Reason) : DeliveryVerdict;
+
+    public sealed record DeadLetter(string Reason) : DeliveryVerdict;
+
+    /// <summary>Stop the whole message: every event not yet delivered waits, using no attempt.</summary>
+    public sealed record HoldMessage(TimeSpan Delay, string Reason) : DeliveryVerdict;
+}
