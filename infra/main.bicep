@@ -81,6 +81,9 @@ param deliveryDedupeRetention string = '7.00:00:00'
 @description('Time one invocation spends on a queue message before handing the rest to a new message (TimeSpan; keep well inside the 5-minute functionTimeout).')
 param deliveryInvocationBudget string = '00:02:00'
 
+@description('How long a copy\'s claim on an event keeps other copies from posting it (TimeSpan; longer than one Stories call with its quick retries).')
+param deliveryClaimLease string = '00:02:00'
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -94,6 +97,7 @@ var names = {
   applicationInsights: 'appi-${resourceToken}'
   actionGroup: 'ag-${resourceToken}'
   alertRule: 'alert-dead-letters-${resourceToken}'
+  keyRefusedAlertRule: 'alert-stories-key-refused-${resourceToken}'
   plan: 'plan-${resourceToken}'
   functionApp: 'func-${resourceToken}'
 }
@@ -131,6 +135,7 @@ module monitoring 'modules/monitoring.bicep' = {
     applicationInsightsName: names.applicationInsights
     actionGroupName: names.actionGroup
     alertRuleName: names.alertRule
+    keyRefusedAlertRuleName: names.keyRefusedAlertRule
     principalId: identity.outputs.principalId
     alertEmail: alertEmail
   }
@@ -202,6 +207,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Delivery__MaxAttempts: string(deliveryMaxAttempts)
       Delivery__DedupeRetention: deliveryDedupeRetention
       Delivery__InvocationBudget: deliveryInvocationBudget
+      Delivery__ClaimLease: deliveryClaimLease
     }
   }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using NUnit.Framework;
 
 namespace StoriesFunctions.Tests.Infra;
@@ -23,16 +24,20 @@ public sealed class MonitoringResourceTests
         }
     }
 
-    [Test]
-    public void DeadLetterAlert_Rule_CountsDeadLetteredTracesEveryFiveMinutes()
+    private JsonNode Rule(string displayName) =>
+        snapshot.OfType("Microsoft.Insights/scheduledQueryRules").Single(r => (string?)r["properties"]!["displayName"] == displayName)["properties"]!;
+
+    [TestCase("Segment events dead-lettered", "traces | where message has \"dead-lettered\"")]
+    [TestCase("Stories refuses the API key", "traces | where message has \"Stories refused the configuration\"")]
+    public void Alert_Rule_CountsItsTracesEveryFiveMinutes(string displayName, string query)
     {
-        var rule = snapshot.Single("Microsoft.Insights/scheduledQueryRules")["properties"]!;
+        var rule = Rule(displayName);
         var criterion = rule["criteria"]!["allOf"]![0]!;
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That((string?)rule["scopes"]![0], Is.EqualTo(snapshot.ResourceId("Microsoft.Insights/components")));
-            Assert.That((string?)criterion["query"], Is.EqualTo("traces | where message has \"dead-lettered\""));
+            Assert.That((string?)criterion["query"], Is.EqualTo(query));
             Assert.That((string?)criterion["timeAggregation"], Is.EqualTo("Count"));
             Assert.That((string?)criterion["operator"], Is.EqualTo("GreaterThan"));
             Assert.That((int?)criterion["threshold"], Is.Zero);

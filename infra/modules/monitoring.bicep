@@ -7,6 +7,7 @@ param logAnalyticsName string
 param applicationInsightsName string
 param actionGroupName string
 param alertRuleName string
+param keyRefusedAlertRuleName string
 
 @description('Principal id of the function app identity.')
 param principalId string
@@ -76,7 +77,7 @@ resource deadLetterAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   kind: 'LogAlert'
   properties: {
     displayName: 'Segment events dead-lettered'
-    description: 'Events that could not be delivered to Stories were dead-lettered. Read them with GET /api/dead-letters (admin key) or in the segment-events-poison queue.'
+    description: 'Events that could not be delivered to Stories were dead-lettered. Read them with GET /api/dead-letters (admin key); they are kept, never expiring, in the deadletters table (including what the host moved to the poison queue).'
     severity: 2
     enabled: true
     scopes: [
@@ -99,6 +100,46 @@ resource deadLetterAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
       ]
     }
     // Stateful: one e-mail when dead letters start, resolved once a window has none.
+    autoMitigate: true
+    actions: {
+      actionGroups: [
+        actionGroup.id
+      ]
+    }
+  }
+}
+
+// The app writes one error trace per delivery round it stops because Stories refused the key or the path (401, 403,
+// or 404 on the API path): events wait without using attempts until this is fixed, so someone must be told.
+resource keyRefusedAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: keyRefusedAlertRuleName
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Stories refuses the API key'
+    description: 'Stories answered 401, 403 or 404 on its API path: delivery has stopped and events are waiting in segment-events. Check Stories__ApiKey (Key Vault secret) and Stories__BaseUrl; delivery resumes on its own, with no replay.'
+    severity: 1
+    enabled: true
+    scopes: [
+      applicationInsights.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'traces | where message has "Stories refused the configuration"'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
     autoMitigate: true
     actions: {
       actionGroups: [
