@@ -11,7 +11,13 @@ public static class HostQueueSettings
     /// <summary>The host's default when host.json does not set it.</summary>
     public const int DefaultMaxDequeueCount = 5;
 
-    private static readonly Lazy<int> Cached = new(() => ReadMaxDequeueCount(Path.Combine(AppContext.BaseDirectory, "host.json")));
+    /// <summary>An app setting that overrides host.json, as the host reads it (<c>AzureFunctionsJobHost__</c> + the JSON path).</summary>
+    internal const string OverrideSetting = "AzureFunctionsJobHost__extensions__queues__maxDequeueCount";
+
+    private static readonly Lazy<int> Cached = new(() =>
+        int.TryParse(Environment.GetEnvironmentVariable(OverrideSetting), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var set) && set > 0
+            ? set
+            : ReadMaxDequeueCount(Path.Combine(AppContext.BaseDirectory, "host.json")));
 
     public static int MaxDequeueCount => Cached.Value;
 

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+
+namespace StoriesFunctions.Tests.HostLevel;
+
+/// <summary>
+/// The function app built once per test run, the way <c>func start</c> serves it: <c>dotnet build --output</c> into a
+/// temporary folder holding <c>functions.metadata</c>, <c>worker.config.json</c> and <c>.azurefunctions/</c>.
+/// Same configuration (Debug or Release) as this test assembly.
+/// </summary>
+public static class AppBuild
+{
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
+    private static readonly Lazy<string> Root = new(() => Directory.CreateTempSubdirectory("stories-host-app-").FullName);
+    private static readonly Lazy<Task<string>> Built = new(BuildAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    // Set by the dotnet CLI for the build that launched the tests; a nested build must choose its own.
+    private static readonly string[] InheritedMsBuildVariables =
+        ["MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly"];
+
+    /// <summary>The configuration this test assembly was built in.</summary>
+    public static string Configuration =>
+        typeof(AppBuild).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    /// <summary>The folder holding <c>StoriesFunctions.sln</c>, found by walking up from the test assembly.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "StoriesFunctions.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+
+            throw new InvalidOperationException($"No StoriesFunctions.sln above {AppContext.BaseDirectory}.");
+        }
+    }
+
+    /// <summary>The app's build output folder; the first call builds (thread-safe, once per run, also when it fails).</summary>
+    public static Task<string> OutputAsync(CancellationToken cancellationToken = default) => Built.Value.WaitAsync(cancellationToken);
+
+    /// <summary>Deletes the build output; for the end of the run.</summary>
+    public static void DeleteOutput()
+    {
+        if (Root.IsValueCreated && Directory.Exists(Root.Value))
+        {
+            Directory.Delete(Root.Value, recursive: true);
+        }
+    }
+
+    private static async Task<string> BuildAsync()
+    {
+        string output = Path.Combine(Root.Value, "app");
+        string project = Path.Combine(RepositoryRoot, "StoriesFunctions", "StoriesFunctions.csproj");
+
+        // No reusable MSBuild nodes or compiler server: they would outlive the build and hold its output pipes open.
+        string[] arguments =
+        [
+            "build", project, "-c", Configuration, "--output", output, "-nologo", "-v", "q",
+            "-nodeReuse:false", "-p:UseSharedCompilation=false",
+        ];
+        var (exitCode, log) = await RunDotnetAsync(arguments).ConfigureAwait(false);
+        if (exitCode != 0 || !File.Exists(Path.Combine(output, "functions.metadata")))
+        {
+            throw new InvalidOperationException(
+                $"'dotnet {string.Join(' ', arguments)}' {(exitCode == 0 ? "wrote no functions.metadata" : $"failed with exit code {exitCode}")}:{Environment.NewLine}{log}");
+        }
+
+        // func applies local.settings.json over anything the test did not set: a developer's copy must not leak in.
+        File.Delete(Path.Combine(output, "local.settings.json"));
+        return output;
+    }
+
+    private static async Task<(int ExitCode, string Log)> RunDotnetAsync(string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepositoryRoot,
+        };
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (string name in InheritedMsBuildVariables)
+        {
+            info.Environment.Remove(name);
+        }
+
+        var log = new StringBuilder();
+        using var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => Append(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var timeout = new CancellationTokenSource(BuildTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, $"(timed out after {BuildTimeout.TotalMinutes:0} min){Environment.NewLine}{Text(log)}");
+        }
+
+        return (process.ExitCode, Text(log));
+    }
+
+    private static void Append(StringBuilder log, string? line)
+    {
+        if (line is not null)
+        {
+            lock (log)
+            {
+                log.AppendLine(line);
+            }
+        }
+    }
+
+    private static string Text(StringBuilder log)
+    {
+        lock (log)
+        {
+            return log.ToString();
+        }
+    }
+}

@@ -1,0 +1,201 @@
+using System.Net;
+using System.Text.Json;
+using Azure.Data.Tables;
+using StoriesFunctions.Delivery;
+using StoriesFunctions.Tests.Segment;
+using StoriesFunctions.Tests.Support;
+
+namespace StoriesFunctions.Tests.HostLevel;
+
+/// <summary>
+/// "Nothing lost, nothing doubled" where users run it: the real Functions host, two instances competing for one queue
+/// on one Azurite, each dequeuing a batch and running it in parallel. One test per way an event was lost or doubled.
+/// </summary>
+[Category("Host")]
+[NonParallelizable]
+public class DeliveryUnderHostTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [OneTimeSetUp]
+    public async Task BuildAppAndStartStorageAsync()
+    {
+        FuncCli.RequireOrSkip();
+        await AppBuild.OutputAsync();
+        await Azurite.EnsureStartedAsync();
+    }
+
+    private static List<RecordedRequest> Created(HostCluster cluster) =>
+        cluster.Stories.Requests.Where(r => r is { Path: "/v1/events", StatusCode: 201 }).ToList();
+
+    private static string Content(RecordedRequest request) => request.Json.GetProperty("data").GetProperty("content").GetString()!;
+
+    private static string Batch(IEnumerable<SegmentEventBuilder> events) => "[" + string.Join(",", events.Select(e => e.Json())) + "]";
+
+    private static async Task WaitForAsync(Func<bool> done, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!done() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task SameCallThreeTimesAtOnceToTwoInstances_EveryEventIsCreatedOnce(CancellationToken cancellationToken)
+    {
+        await using var cluster = await HostCluster.StartAsync(cancellationToken: cancellationToken);
+        var events = Enumerable.Range(0, 60).Select(i => SegmentEventBuilder.Track().With("userId", $"user-{i % 7}").With("event", $"e{i}")).ToList();
+        var body = Batch(events);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => cluster[i % 2].PostWebhookAsync(body, cancellationToken: cancellationToken)));
+        await WaitForAsync(() => Created(cluster).Count >= 60, Patience, cancellationToken);
+        await cluster.WaitUntilEventsQueueEmptyAsync(Patience, cancellationToken);
+
+        var created = Created(cluster).Select(Content).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(answers.Select(a => a.StatusCode), Is.All.EqualTo(HttpStatusCode.OK));
+            Assert.That(created, Is.EquivalentTo(events.Select((_, i) => $"e{i}")), "each of the 60 events exactly once");
+        });
+    }
+
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task SameMessageIdInTwoCallsDequeuedTogether_IsCreatedOnce(CancellationToken cancellationToken)
+    {
+        await using var cluster = await HostCluster.StartAsync(cancellationToken: cancellationToken);
+        var evt = SegmentEventBuilder.Track().With("event", "once");
+
+        // Slow answers keep the first copy in flight while the second is dequeued beside it.
+        cluster.Stories.Enqueue(StoriesReply.Delay(TimeSpan.FromMilliseconds(500)));
+        await Task.WhenAll(cluster[0].PostWebhookAsync(evt.Json(), cancellationToken: cancellationToken), cluster[1].PostWebhookAsync(evt.Json(), cancellationToken: cancellationToken));
+        await WaitForAsync(() => Created(cluster).Count >= 1, Patience, cancellationToken);
+        await cluster.WaitUntilEventsQueueEmptyAsync(Patience, cancellationToken);
+
+        Assert.That(Created(cluster).Select(Content), Is.EqualTo(new[] { "once" }));
+    }
+
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task AUsersFirstEventFailsForThreeSeconds_TheUsersEventsArriveInCallOrder(CancellationToken cancellationToken)
+    {
+        await using var cluster = await HostCluster.StartAsync(cancellationToken: cancellationToken);
+        var events = new[] { "first", "second", "third" }.Select(name => SegmentEventBuilder.Track().With("userId", "ada").With("event", name)).ToList();
+        cluster.Stories.FailAll(StoriesReply.Status(500));
+
+        await cluster[0].PostWebhookAsync(Batch(events), cancellationToken: cancellationToken);
+        await cluster.Stories.WaitForRequestsAsync(1, Patience, cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+        cluster.Stories.Recover();
+        await WaitForAsync(() => Created(cluster).Count >= 3, Patience, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Created(cluster).Select(Content), Is.EqualTo(new[] { "first", "second", "third" }));
+            Assert.That(cluster.Stories.Requests.Where(r => r.StatusCode == 500).Select(Content), Is.All.EqualTo("first"), "the later events waited without being tried");
+        });
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task KeyRevokedThenFixed_AllDeliveredNoneDeadLettered(CancellationToken cancellationToken)
+    {
+        await using var cluster = await HostCluster.StartAsync(settings: new Dictionary<string, string?> { ["Delivery__MaxAttempts"] = "2" }, cancellationToken: cancellationToken);
+        var events = Enumerable.Range(0, 3).Select(i => SegmentEventBuilder.Track().With("userId", $"user-{i}").With("event", $"e{i}")).ToList();
+        cluster.Stories.FailAll(StoriesReply.Status(401, "{\"message\":\"Unauthenticated.\"}"));
+
+        await cluster[0].PostWebhookAsync(Batch(events), cancellationToken: cancellationToken);
+        await WaitForAsync(() => cluster.Stories.Requests.Count >= 4, Patience, cancellationToken);
+        var refused = cluster.Stories.Requests.Count;
+        cluster.Stories.Recover();
+        await WaitForAsync(() => Created(cluster).Count >= 3, Patience, cancellationToken);
+        await cluster.WaitUntilEventsQueueEmptyAsync(Patience, cancellationToken);
+
+        var deadLetters = await new DeadLetterStore(new TableServiceClient(cluster.StorageConnectionString)).ListAsync(100, null, false, cancellationToken);
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused, Is.GreaterThanOrEqualTo(4), "more refused rounds than MaxAttempts allows attempts");
+            Assert.That(Created(cluster).Select(Content), Is.EquivalentTo(new[] { "e0", "e1", "e2" }));
+            Assert.That(deadLetters.Page, Is.Empty);
+            Assert.That(cluster.Hosts.Any(h => h.Output.Contains("Stories refused the configuration")), Is.True, "each round logs an error");
+        });
+    }
+
+    [Test]
+    [CancelAfter(150_000)]
+    public async Task MessageFailingEveryInvocation_EndsAsANeverExpiringDeadLetterThatReplays(CancellationToken cancellationToken)
+    {
+        // Instance 0 cannot reach table storage, so every delivery invocation throws; it gives up after 2 dequeues.
+        // Instance 1 is healthy but does not deliver until the replay: it adopts what the host moved to poison.
+        var hostQueues = new Dictionary<string, string?>
+        {
+            ["AzureFunctionsJobHost__extensions__queues__maxDequeueCount"] = "2",
+            ["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:01",
+        };
+        var azurite = await Azurite.EnsureStartedAsync();
+        var noTables = System.Text.RegularExpressions.Regex.Replace(azurite.ConnectionString, "TableEndpoint=http://127.0.0.1:[0-9]+/", "TableEndpoint=http://127.0.0.1:9/");
+        await using var cluster = await HostCluster.StartAsync(settings: hostQueues, instanceSettings: i => i == 0
+            ? new Dictionary<string, string?> { ["AzureWebJobsStorage"] = noTables, ["AzureWebJobs.AdoptPoisonMessages.Disabled"] = "true" }
+            : new Dictionary<string, string?> { ["AzureWebJobs.DeliverEvents.Disabled"] = "true" }, cancellationToken: cancellationToken);
+        var evt = SegmentEventBuilder.Track().With("event", "crash-looped");
+        var store = new DeadLetterStore(new TableServiceClient(cluster.StorageConnectionString));
+
+        using var accepted = await cluster[1].PostWebhookAsync(evt.Json(), cancellationToken: cancellationToken);
+        await WaitForAsync(() => store.ListAsync(10, null, false, cancellationToken).Result.Page.Count > 0, Patience, cancellationToken);
+        var (listed, _) = await store.ListAsync(10, null, false, cancellationToken);
+        var poisonLeft = (await cluster.Poison.PeekMessagesAsync(32, cancellationToken)).Value.Length;
+        await cluster[1].RestartAsync(new Dictionary<string, string?>(cluster[1].Settings) { ["AzureWebJobs.DeliverEvents.Disabled"] = null }, cancellationToken);
+        using var replayed = await cluster[1].Http.PostAsync(new Uri(cluster[1].BaseAddress, "api/dead-letters/replay"), null, cancellationToken);
+        await WaitForAsync(() => Created(cluster).Count >= 1, Patience, cancellationToken);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(listed.Select(d => (d.Letter.MessageId, d.Letter.Reason)), Is.EqualTo(new[] { ((string?)evt.MessageId, "the invocation failed 2 times") }));
+            Assert.That(poisonLeft, Is.Zero, "adopted out of the poison queue, whose messages expire");
+            Assert.That(replayed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(Created(cluster).Select(Content), Is.EqualTo(new[] { "crash-looped" }));
+            Assert.That((await store.ListAsync(10, null, false, cancellationToken)).Page, Is.Empty);
+        });
+    }
+
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task ClaimHolderDied_TheEventWaitsOutTheLeaseThenIsDeliveredOnce(CancellationToken cancellationToken)
+    {
+        await using var cluster = await HostCluster.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Delivery__ClaimLease"] = "00:00:05",
+            ["Stories__AttemptTimeout"] = "00:00:02",
+            ["Stories__QuickRetries"] = "0",
+        }, cancellationToken: cancellationToken);
+        var evt = SegmentEventBuilder.Track().With("event", "orphaned");
+        var leaseUntil = await ClaimAsADeadHolderAsync(cluster.StorageConnectionString, evt.MessageId, TimeSpan.FromSeconds(5));
+
+        await cluster[0].PostWebhookAsync(evt.Json(), cancellationToken: cancellationToken);
+        await WaitForAsync(() => Created(cluster).Count >= 1, Patience, cancellationToken);
+        await cluster.WaitUntilEventsQueueEmptyAsync(Patience, cancellationToken);
+
+        var created = Created(cluster);
+        Assert.Multiple(() =>
+        {
+            Assert.That(created.Select(Content), Is.EqualTo(new[] { "orphaned" }));
+            Assert.That(created[0].ReceivedAt, Is.GreaterThanOrEqualTo(leaseUntil), "nothing is posted while the dead holder's lease lives");
+            Assert.That(cluster.Hosts.Any(h => h.Output.Contains("is being delivered by another copy")), Is.True);
+        });
+    }
+
+    /// <summary>A claim row as an instance that died mid-post leaves it: an owner, a lease, no completion.</summary>
+    private static async Task<DateTimeOffset> ClaimAsADeadHolderAsync(string connectionString, string messageId, TimeSpan lease)
+    {
+        var table = new TableServiceClient(connectionString).GetTableClient(
+            DeliveryTables.TablePrefix + (DateTimeOffset.UtcNow.ToUnixTimeSeconds() / (long)TimeSpan.FromDays(7).TotalSeconds));
+        await table.CreateIfNotExistsAsync();
+        var (partition, row) = DeliveryTables.Keys(messageId);
+        var until = DateTimeOffset.UtcNow + lease;
+        await table.AddEntityAsync(new TableEntity(partition, row) { ["Owner"] = "dead-instance:1:0", ["LeaseUntil"] = until });
+        return until;
+    }
+}

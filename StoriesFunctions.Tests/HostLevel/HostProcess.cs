@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace StoriesFunctions.Tests.HostLevel;
+
+/// <summary>
+/// One <c>func start</c> process and its worker. Where <c>setsid</c> exists it runs in a process group of its
+/// own, so that a worker the host failed to stop (a host that crashed, or hung while shutting down) dies with it.
+/// </summary>
+internal sealed class HostProcess : IDisposable
+{
+    private const int SigKill = 9;
+    private const int SigTerm = 15;
+
+    private readonly Process process;
+    private readonly bool ownGroup;
+
+    private HostProcess(Process process, bool ownGroup)
+    {
+        this.process = process;
+        this.ownGroup = ownGroup;
+
+        // A test run that ends without disposing (a crash, a kill of the test host) must not leave hosts behind.
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+    }
+
+    public bool HasExited => process.HasExited;
+
+    public int ExitCode => process.ExitCode;
+
+    public static HostProcess Start(string func, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, HostOutput output)
+    {
+        string? setsid = OperatingSystem.IsWindows() ? null : new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
+
+        // A child of this process is never a process-group leader, so setsid execs func in place (same pid = pgid).
+        var info = new ProcessStartInfo(setsid ?? func)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        if (setsid is not null)
+        {
+            info.ArgumentList.Add(func);
+        }
+
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        HostEnvironment.Apply(info.Environment, environment);
+        var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => output.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => output.Add(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new HostProcess(process, ownGroup: setsid is not null);
+    }
+
+    /// <summary>SIGTERM (the host then stops its listeners and its worker), then a kill once <paramref name="grace"/> is over.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (!process.HasExited && !OperatingSystem.IsWindows() && Kill(process.Id, SigTerm) == 0)
+        {
+            using var timeout = new CancellationTokenSource(grace);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Hung in shutdown: seen when the worker failed to start. Killed below.
+            }
+        }
+
+        KillAll();
+    }
+
+    public void Dispose()
+    {
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        KillAll();
+        process.Dispose();
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Kill(int pid, int signal);
+
+    private void OnProcessExit(object? sender, EventArgs e) => KillAll();
+
+    private void KillAll()
+    {
+        if (ownGroup)
+        {
+            // Whatever is left of the group, including a worker whose host is already gone; no-op when empty.
+            _ = Kill(-process.Id, SigKill);
+        }
+
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            process.WaitForExit(5_000);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+}

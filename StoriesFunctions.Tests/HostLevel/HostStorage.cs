@@ -1,0 +1,37 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using StoriesFunctions.Delivery;
+
+namespace StoriesFunctions.Tests.HostLevel;
+
+/// <summary>
+/// The app's storage in the emulator every test shares. The host's queue names are fixed (<c>segment-events</c>,
+/// <c>segment-events-poison</c>), so host-level tests cannot use unique queues as the in-process tests do: each
+/// starts from empty queues and no tables instead.
+/// </summary>
+public static class HostStorage
+{
+    /// <summary>Creates the app's queues if missing and empties them, and deletes every table (delivery records).</summary>
+    public static async Task ResetAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        var queues = new QueueServiceClient(connectionString);
+        foreach (string name in new[] { QueueNames.Events, QueueNames.Poison })
+        {
+            QueueClient queue = queues.GetQueueClient(name);
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.ClearMessagesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var tables = new TableServiceClient(connectionString);
+        var names = new List<string>();
+        await foreach (var table in tables.QueryAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            names.Add(table.Name);
+        }
+
+        foreach (string name in names)
+        {
+            await tables.DeleteTableAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
