@@ -17,13 +17,6 @@ public class DeliveryUnderHostTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    [OneTimeSetUp]
-    public async Task BuildAppAndStartStorageAsync()
-    {
-        FuncCli.RequireOrSkip();
-        await AppBuild.OutputAsync();
-        await Azurite.EnsureStartedAsync();
-    }
 
     private static List<RecordedRequest> Created(HostCluster cluster) =>
         cluster.Stories.Requests.Where(r => r is { Path: "/v1/events", StatusCode: 201 }).ToList();
@@ -146,6 +139,8 @@ public class DeliveryUnderHostTests
         await WaitForAsync(() => store.ListAsync(10, null, false, cancellationToken).Result.Page.Count > 0, Patience, cancellationToken);
         var (listed, _) = await store.ListAsync(10, null, false, cancellationToken);
         var poisonLeft = (await cluster.Poison.PeekMessagesAsync(32, cancellationToken)).Value.Length;
+        // The fix: the broken instance goes away (else it would take the replayed message and crash-loop it again).
+        await cluster[0].StopAsync();
         await cluster[1].RestartAsync(new Dictionary<string, string?>(cluster[1].Settings) { ["AzureWebJobs.DeliverEvents.Disabled"] = null }, cancellationToken);
         using var replayed = await cluster[1].Http.PostAsync(new Uri(cluster[1].BaseAddress, "api/dead-letters/replay"), null, cancellationToken);
         await WaitForAsync(() => Created(cluster).Count >= 1, Patience, cancellationToken);

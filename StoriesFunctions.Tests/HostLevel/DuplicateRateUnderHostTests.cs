@@ -17,13 +17,6 @@ public class DuplicateRateUnderHostTests
     private const int PerCall = 100;
     private const int Copies = 3;
 
-    [OneTimeSetUp]
-    public async Task BuildAppAndStartStorageAsync()
-    {
-        FuncCli.RequireOrSkip();
-        await AppBuild.OutputAsync();
-        await Azurite.EnsureStartedAsync();
-    }
 
     [Test]
     [CancelAfter(300_000)]

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 
+using StoriesFunctions.Tests.Support;
+
 namespace StoriesFunctions.Tests.HostLevel;
 
 /// <summary>
@@ -67,7 +69,7 @@ public sealed class FunctionsHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         string func = FuncCli.RequireOrSkip();
-        var host = new FunctionsHost(func, Path.GetFullPath(appDirectory), port ?? HostPorts.Take(1)[0], settings);
+        var host = new FunctionsHost(func, Path.GetFullPath(appDirectory), port ?? FreePorts.Take(1)[0], settings);
         try
         {
             await host.LaunchAsync(cancellationToken).ConfigureAwait(false);

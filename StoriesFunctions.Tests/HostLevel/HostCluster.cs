@@ -72,7 +72,7 @@ public sealed class HostCluster : IAsyncDisposable
         await HostStorage.ResetAsync(azurite.ConnectionString, cancellationToken).ConfigureAwait(false);
 
         var cluster = new HostCluster(azurite, await StoriesStandIn.StartAsync().ConfigureAwait(false));
-        int[] ports = HostPorts.Take(instances);
+        int[] ports = FreePorts.Take(instances);
         var starting = Enumerable.Range(0, instances)
             .Select(i => FunctionsHost.StartAsync(app, cluster.SettingsFor(i, settings, instanceSettings), ports[i], cancellationToken))
             .ToList();

@@ -1,9 +1,22 @@
+using StoriesFunctions.Tests.Support;
+
 namespace StoriesFunctions.Tests.HostLevel;
 
-/// <summary>Run-wide tear-down for host-level tests: deletes the app build that <see cref="AppBuild"/> made.</summary>
+/// <summary>
+/// Run-wide set-up and tear-down for host-level tests: skips them all when <c>func</c> is missing; otherwise builds the
+/// app and starts Azurite before the first (so neither counts against a test's time), and deletes the build at the end.
+/// </summary>
 [SetUpFixture]
 public sealed class HostRunFixture
 {
+    [OneTimeSetUp]
+    public async Task BuildAppAndStartStorageAsync()
+    {
+        FuncCli.RequireOrSkip();
+        await AppBuild.OutputAsync();
+        await Azurite.EnsureStartedAsync();
+    }
+
     [OneTimeTearDown]
     public void DeleteAppBuild() => AppBuild.DeleteOutput();
 }

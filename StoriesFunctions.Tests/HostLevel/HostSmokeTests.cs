@@ -10,14 +10,6 @@ namespace StoriesFunctions.Tests.HostLevel;
 [NonParallelizable]
 public class HostSmokeTests
 {
-    [OneTimeSetUp]
-    public async Task BuildAppAndStartStorageAsync()
-    {
-        // Done before the tests so that the first build and Azurite's download do not count against their time.
-        FuncCli.RequireOrSkip();
-        await AppBuild.OutputAsync();
-        await Azurite.EnsureStartedAsync();
-    }
 
     [Test]
     [CancelAfter(60_000)]

@@ -140,23 +140,4 @@ public sealed class Azurite
             $"BlobEndpoint=http://127.0.0.1:{blobPort}/{AccountName};" +
             $"QueueEndpoint=http://127.0.0.1:{queuePort}/{AccountName};" +
             $"TableEndpoint=http://127.0.0.1:{tablePort}/{AccountName};");
-
-    private static class FreePorts
-    {
-        // All listeners stay open until every port is read, so the ports handed out are distinct.
-        public static int[] Take(int count)
-        {
-            var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-            try
-            {
-                listeners.ForEach(l => l.Start());
-                return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-            }
-            finally
-            {
-                listeners.ForEach(l => l.Stop());
-                listeners.ForEach(l => l.Dispose());
-            }
-        }
-    }
 }

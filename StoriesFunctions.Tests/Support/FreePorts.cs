@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace StoriesFunctions.Tests.HostLevel;
+namespace StoriesFunctions.Tests.Support;
 
-/// <summary>Free TCP ports on the loopback interface for hosts to listen on.</summary>
-internal static class HostPorts
+/// <summary>Free TCP ports on the loopback interface, for the servers tests start (Azurite, hosts).</summary>
+internal static class FreePorts
 {
-    /// <summary>Distinct free ports: every listener stays open until all ports are read.</summary>
+    // All listeners stay open until every port is read, so the ports handed out are distinct.
     public static int[] Take(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
@@ -17,6 +17,7 @@ internal static class HostPorts
         }
         finally
         {
+            listeners.ForEach(l => l.Stop());
             listeners.ForEach(l => l.Dispose());
         }
     }
