@@ -49,6 +49,9 @@ public static class ForwarderRegistration
         services.AddSingleton<DeliveryTables>();
         services.AddSingleton<DeliveryClaims>();
         services.AddSingleton<RetrySchedule>();
+        services.AddSingleton<IBudgetStore, BudgetTable>();
+        services.AddSingleton<StoriesBudget>();
+        services.AddSingleton<Backlog>();
         services.AddSingleton<EventDelivery>();
         services.AddSingleton<EnvelopeDelivery>();
         services.AddSingleton<DeadLetterStore>();

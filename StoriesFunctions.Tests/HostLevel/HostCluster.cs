@@ -50,6 +50,7 @@ public sealed class HostCluster : IAsyncDisposable
         ["Stories__ApiKey"] = ApiKey,
         ["Stories__BaseUrl"] = storiesBaseUrl.AbsoluteUri,
         ["Stories__QuickRetryDelay"] = "00:00:00.100",
+        ["Stories__RateLimit"] = "100000/1s",
         ["Delivery__InitialRetryDelay"] = "00:00:01",
         ["Delivery__MaxRetryDelay"] = "00:00:03",
     };

@@ -15,6 +15,12 @@ public enum DeliveryResult
 
     /// <summary>Stories refused the key or the path (401, 403, 404): nothing is wrong with the event.</summary>
     ConfigurationOutage,
+
+    /// <summary>No Stories budget for it now: its message's slots are reserved from <c>HeldUntil</c>. Nothing was sent.</summary>
+    WaitingForBudget,
+
+    /// <summary>Stories answered 429: every instance pauses until <c>HeldUntil</c>. Not the event's failure.</summary>
+    Throttled,
 }
 
 /// <summary>What became of one event in one attempt.</summary>
@@ -29,6 +35,12 @@ public sealed record DeliveryOutcome(DeliveryResult Result, string Type, string 
         FailureKind.Configuration => new(DeliveryResult.ConfigurationOutage, type, response.Reason, response),
         FailureKind.Transient => new(DeliveryResult.Transient, type, response.Reason, response),
     };
+
+    public static DeliveryOutcome Waiting(string type, DateTimeOffset until) =>
+        new(DeliveryResult.WaitingForBudget, type, "waiting for Stories' rate limit", null, until);
+
+    public static DeliveryOutcome Throttled(string type, StoriesResponse response, DateTimeOffset pausedUntil) =>
+        new(DeliveryResult.Throttled, type, response.Reason, response, pausedUntil);
 
     public static DeliveryOutcome Held(string type, DateTimeOffset until) =>
         new(DeliveryResult.ClaimHeld, type, "another copy of this event is being delivered", null, until);

@@ -23,7 +23,14 @@ public static class DeliveryPolicy
             DeliveryResult.Transient => new DeliveryVerdict.Defer(schedule.DelayAfter(attempt, outcome.Response?.RetryAfter, random), attempt + 1, outcome.Reason),
             DeliveryResult.Permanent => new DeliveryVerdict.DeadLetter(outcome.Reason),
             DeliveryResult.ConfigurationOutage => new DeliveryVerdict.HoldMessage(schedule.MaxDelay, outcome.Reason),
+
+            // Waiting for budget is not a failure: it never uses an attempt, so no backlog ends in dead letters.
+            DeliveryResult.WaitingForBudget => new DeliveryVerdict.Defer(Until(outcome.HeldUntil, now, TimeSpan.Zero), attempt, outcome.Reason, Scheduled: true),
+            DeliveryResult.Throttled => new DeliveryVerdict.Defer(Until(outcome.HeldUntil, now, TimeSpan.FromSeconds(1)), attempt, outcome.Reason),
         };
+
+    private static TimeSpan Until(DateTimeOffset? until, DateTimeOffset now, TimeSpan least) =>
+        (until ?? now) - now is var wait && wait > least ? wait : least;
 
     private static TimeSpan ClaimWait(DateTimeOffset? heldUntil, RetrySchedule schedule, DateTimeOffset now)
     {

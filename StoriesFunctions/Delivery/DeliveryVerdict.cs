@@ -10,8 +10,11 @@ public abstract record DeliveryVerdict
     /// <summary>Nothing more to do: Stories has it.</summary>
     public sealed record Done : DeliveryVerdict;
 
-    /// <summary>Back to the queue for <paramref name="Delay"/>; its next try is attempt <paramref name="NextAttempt"/>.</summary>
-    public sealed record Defer(TimeSpan Delay, int NextAttempt, string Reason) : DeliveryVerdict;
+    /// <summary>
+    /// Back to the queue for <paramref name="Delay"/>; its next try is attempt <paramref name="NextAttempt"/>. With
+    /// <paramref name="Scheduled"/>, Stories budget slots are reserved for it when it comes back.
+    /// </summary>
+    public sealed record Defer(TimeSpan Delay, int NextAttempt, string Reason, bool Scheduled = false) : DeliveryVerdict;
 
     public sealed record DeadLetter(string Reason) : DeliveryVerdict;
 

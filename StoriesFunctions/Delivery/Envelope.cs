@@ -31,15 +31,19 @@ public sealed class Envelope : IDisposable
 
     private readonly JsonDocument _document;
 
-    private Envelope(JsonDocument document, int attempt, DateTimeOffset? firstAttemptAt, IReadOnlyList<EnvelopeEvent> events)
+    private Envelope(JsonDocument document, int attempt, DateTimeOffset? firstAttemptAt, IReadOnlyList<EnvelopeEvent> events, bool scheduled)
     {
         _document = document;
+        Scheduled = scheduled;
         Attempt = attempt;
         FirstAttemptAt = firstAttemptAt;
         Events = events;
     }
 
     public int Attempt { get; }
+
+    /// <summary>The message waited for Stories budget with slots reserved: its events go ahead of newer messages.</summary>
+    public bool Scheduled { get; }
 
     public DateTimeOffset? FirstAttemptAt { get; }
 
@@ -95,7 +99,8 @@ public sealed class Envelope : IDisposable
             events.Add(new EnvelopeEvent(id.GetString()!, received, evt, AttemptOf(item) ?? attempt, FirstAttemptOf(item) ?? first));
         }
 
-        return new Envelope(document, attempt, first, events);
+        var scheduled = root.TryGetProperty("scheduled"u8, out var s) && s.ValueKind == JsonValueKind.True;
+        return new Envelope(document, attempt, first, events, scheduled);
     }
 
     private static int? AttemptOf(JsonElement element) =>

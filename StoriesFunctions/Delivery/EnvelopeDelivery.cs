@@ -5,13 +5,15 @@ using StoriesFunctions.Telemetry;
 namespace StoriesFunctions.Delivery;
 
 /// <summary>
-/// Delivers the events of one queue message in order: asks <see cref="DeliveryPolicy"/> for each event's fate and
-/// carries it out. Deferred events go back to the queue as new envelopes and this message completes, so delivered
-/// events are never sent again. Every write happens before the message completes: if one fails, the invocation fails
-/// and the host redelivers the message (claims keep that safe).
+/// Delivers the events of one queue message in order: asks the Stories budget for each event's slots, asks
+/// <see cref="DeliveryPolicy"/> for each event's fate, and carries it out. Deferred events go back to the queue as new
+/// envelopes and this message completes, so delivered events are never sent again. When the budget has no slot soon,
+/// the rest of the message waits in the queue for slots reserved for it, using no attempt. Every write happens before
+/// the message completes: if one fails, the invocation fails and the host redelivers the message (claims keep that safe).
 /// </summary>
 public sealed class EnvelopeDelivery(
     EventDelivery delivery,
+    StoriesBudget budget,
     EventQueue queue,
     DeadLetters deadLetters,
     RetrySchedule schedule,
@@ -31,15 +33,22 @@ public sealed class EnvelopeDelivery(
 
         var started = time.GetTimestamp();
         var random = Random.Shared.NextDouble();
+        var asks = new BudgetAsks(envelope, delivery);
         var (order, outage, later) = (new UserOrder(), new DeliveryOutage(), new RetryEnvelopes());
-        var (tried, handedOver) = (0, false);
+        var (tried, handedOver, waiting) = (0, false, (TimeSpan?)null);
         for (var i = 0; i < envelope.Events.Count; i++)
         {
             var item = envelope.Events[i];
             var first = item with { FirstAttemptAt = item.FirstAttemptAt ?? time.GetUtcNow() };
-            if (order.IsHeld(first, out var behind))
+            if (order.IsHeld(first, out var behind, out var behindScheduled))
             {
-                later.Add(first, first.Attempt, behind, tried: true);
+                later.Add(first, first.Attempt, behind, tried: true, behindScheduled);
+            }
+            else if (waiting is { } wait)
+            {
+                // The budget reserved slots for the rest of this message: it all comes back together, in order.
+                later.Add(first, first.Attempt, wait, tried: false, scheduled: true);
+                order.Hold(first, wait, scheduled: true);
             }
             else if (outage.Refused is not null || outage.BackingOff is { } || (tried > 0 && time.GetElapsedTime(started) > options.Value.InvocationBudget))
             {
@@ -50,16 +59,17 @@ public sealed class EnvelopeDelivery(
                     Log.BudgetSpent(logger, queueMessageId, envelope.Events.Count - i);
                 }
 
-                var wait = outage.BackingOff ?? TimeSpan.Zero;
-                later.Add(first, first.Attempt, wait, tried: false);
-                order.Hold(first, wait);
+                var backOff = outage.BackingOff ?? TimeSpan.Zero;
+                later.Add(first, first.Attempt, backOff, tried: false);
+                order.Hold(first, backOff);
             }
             else
             {
                 tried++;
-                var outcome = await delivery.DeliverAsync(first, cancellationToken).ConfigureAwait(false);
+                var outcome = await TryAsync(first, asks.For(i), cancellationToken).ConfigureAwait(false);
                 var verdict = DeliveryPolicy.Decide(outcome, first.Attempt, schedule, time.GetUtcNow(), random);
                 outage.Observe(outcome, verdict);
+                waiting = verdict is DeliveryVerdict.Defer { Scheduled: true } scheduled ? scheduled.Delay : null;
                 await ApplyAsync(first, outcome, verdict, order, later, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -67,6 +77,33 @@ public sealed class EnvelopeDelivery(
         await SendLaterAsync(queueMessageId, later, outage.Refused, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Slots first, then the calls. After a 429 the event asks once more, ahead of newer messages.</summary>
+    private async Task<DeliveryOutcome> TryAsync(EnvelopeEvent item, BudgetAsk ask, CancellationToken cancellationToken)
+    {
+        for (var round = 0; ; round++)
+        {
+            var grant = await budget.AskAsync(ask, cancellationToken).ConfigureAwait(false);
+            if (grant is not BudgetGrant.Go slots)
+            {
+                return DeliveryOutcome.Waiting(EventDelivery.EventTypeOf(item), ((BudgetGrant.Wait)grant).Until);
+            }
+
+            var outcome = await delivery.DeliverAsync(item, slots, cancellationToken).ConfigureAwait(false);
+            if (outcome.Result != DeliveryResult.Throttled)
+            {
+                return outcome;
+            }
+
+            metrics.Throttled.Add(1);
+            Log.Throttled(logger, item.MessageId, outcome.HeldUntil ?? time.GetUtcNow());
+            if (round > 0)
+            {
+                return outcome;
+            }
+
+            ask = ask with { Scheduled = true };
+        }
+    }
     private async Task ApplyAsync(EnvelopeEvent item, DeliveryOutcome outcome, DeliveryVerdict verdict, UserOrder order, RetryEnvelopes later, CancellationToken cancellationToken)
     {
         switch (verdict)
@@ -79,14 +116,14 @@ public sealed class EnvelopeDelivery(
                 Delivered(item, outcome);
                 break;
             case DeliveryVerdict.Defer defer:
-                later.Add(item, defer.NextAttempt, defer.Delay, tried: true);
-                order.Hold(item, defer.Delay);
+                later.Add(item, defer.NextAttempt, defer.Delay, tried: true, defer.Scheduled);
+                order.Hold(item, defer.Delay, defer.Scheduled);
                 if (defer.NextAttempt > item.Attempt)
                 {
                     metrics.Retried.Add(1);
                     Log.RetryScheduled(logger, item.MessageId, outcome.Type, item.Attempt, defer.Reason, defer.Delay);
                 }
-                else
+                else if (outcome.Result == DeliveryResult.ClaimHeld)
                 {
                     Log.ClaimHeld(logger, item.MessageId, outcome.Type, defer.Delay);
                 }
@@ -120,6 +157,11 @@ public sealed class EnvelopeDelivery(
         {
             metrics.Refused.Add(1);
             Log.ConfigurationRefused(logger, queueMessageId, refused.Reason, later.Count, refused.Delay);
+        }
+        else if (later.Scheduled is { Events: > 0 } waiting)
+        {
+            metrics.WaitedForBudget.Add(waiting.Events);
+            Log.WaitingForBudget(logger, queueMessageId, waiting.Events, waiting.Delay);
         }
 
         foreach (var (delay, envelopes) in later.Pack(refused?.Delay))

@@ -11,9 +11,9 @@ namespace StoriesFunctions.Delivery;
 /// and one buffer serve every envelope of a packer.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Utf8JsonWriter holds no unmanaged resources; the buffers are plain arrays.")]
-public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttemptAt = null, int maxBytes = Envelope.MaxBytes)
+public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttemptAt = null, int maxBytes = Envelope.MaxBytes, bool scheduled = false)
 {
-    // Closing the envelope, and an item's own keys: {"id":"…","receivedAt":"2026-11-28T18:00:00.0000000+00:00",
+    // Closing the envelope (its own keys are written when it opens), and an item's own keys: {"id":"…","receivedAt":"2026-11-28T18:00:00.0000000+00:00",
     // "attempt":10,"firstAttemptAt":"2026-11-28T18:00:00.0000000+00:00","event":…},
     private const int EnvelopeOverhead = 8;
     private const int ItemOverhead = 140;
@@ -118,6 +118,12 @@ public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttempt
         _writer.WriteStartObject();
         _writer.WriteNumber("v"u8, Envelope.Version);
         _writer.WriteNumber("attempt"u8, attempt);
+        if (scheduled)
+        {
+            // Its events' slots are reserved on the Stories budget's schedule: they go when the message comes back.
+            _writer.WriteBoolean("scheduled"u8, true);
+        }
+
         if (firstAttemptAt is { } first)
         {
             _writer.WriteString("firstAttemptAt"u8, first);

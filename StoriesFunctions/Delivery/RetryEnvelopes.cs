@@ -8,24 +8,29 @@ namespace StoriesFunctions.Delivery;
 /// </summary>
 internal sealed class RetryEnvelopes
 {
-    private readonly List<(EnvelopeEvent Item, int Attempt, TimeSpan Delay, bool Tried)> _events = [];
+    private readonly List<(EnvelopeEvent Item, int Attempt, TimeSpan Delay, bool Tried, bool Scheduled)> _events = [];
 
     public int Count => _events.Count;
 
-    public void Add(EnvelopeEvent item, int attempt, TimeSpan delay, bool tried) => _events.Add((item, attempt, delay, tried));
+    /// <summary>How many events wait for budget slots reserved for them, and the longest such wait.</summary>
+    public (int Events, TimeSpan Delay) Scheduled =>
+        (_events.Count(e => e.Scheduled), _events.Where(e => e.Scheduled).Select(e => e.Delay).DefaultIfEmpty().Max());
+
+    /// <param name="scheduled">The event waits for Stories budget slots reserved for it (see <see cref="BudgetLedger"/>).</param>
+    public void Add(EnvelopeEvent item, int attempt, TimeSpan delay, bool tried, bool scheduled = false) => _events.Add((item, attempt, delay, tried, scheduled));
 
     /// <summary>The envelopes to send, by delay; with <paramref name="holdAll"/>, every event waits that long instead.</summary>
     public IEnumerable<(TimeSpan? Delay, IReadOnlyList<BinaryData> Envelopes)> Pack(TimeSpan? holdAll)
     {
-        foreach (var group in _events.GroupBy(e => holdAll ?? e.Delay))
+        foreach (var group in _events.GroupBy(e => (Delay: holdAll ?? e.Delay, Scheduled: holdAll is null && e.Scheduled)))
         {
-            var packer = new EnvelopePacker();
-            foreach (var (item, attempt, _, _) in group.OrderBy(e => e.Tried))
+            var packer = new EnvelopePacker(scheduled: group.Key.Scheduled);
+            foreach (var (item, attempt, _, _, _) in group.OrderBy(e => e.Tried))
             {
                 packer.Add(item, attempt);
             }
 
-            yield return (group.Key > TimeSpan.Zero ? group.Key : null, packer.Complete());
+            yield return (group.Key.Delay > TimeSpan.Zero ? group.Key.Delay : null, packer.Complete());
         }
     }
 }

@@ -10,21 +10,30 @@ namespace StoriesFunctions.Delivery;
 /// </summary>
 internal sealed class UserOrder
 {
-    private readonly Dictionary<string, TimeSpan> _held = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (TimeSpan Delay, bool Scheduled)> _held = new(StringComparer.Ordinal);
 
     /// <summary>The delay of the user's deferred event, when one of this user's events was deferred.</summary>
-    public bool IsHeld(EnvelopeEvent item, out TimeSpan delay)
+    public bool IsHeld(EnvelopeEvent item, out TimeSpan delay) => IsHeld(item, out delay, out _);
+
+    /// <summary>The delay of the user's deferred event, and whether it waits on budget slots reserved for it.</summary>
+    public bool IsHeld(EnvelopeEvent item, out TimeSpan delay, out bool scheduled)
     {
-        delay = default;
-        return UserOf(item) is { } user && _held.TryGetValue(user, out delay);
+        (delay, scheduled) = (default, false);
+        if (UserOf(item) is { } user && _held.TryGetValue(user, out var held))
+        {
+            (delay, scheduled) = held;
+            return true;
+        }
+
+        return false;
     }
 
-    /// <summary>Holds the user's later events behind this one, with its delay.</summary>
-    public void Hold(EnvelopeEvent item, TimeSpan delay)
+    /// <summary>Holds the user's later events behind this one, with its delay (and its envelope: same delay, same kind).</summary>
+    public void Hold(EnvelopeEvent item, TimeSpan delay, bool scheduled = false)
     {
         if (UserOf(item) is { } user)
         {
-            _held.TryAdd(user, delay);
+            _held.TryAdd(user, (delay, scheduled));
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Polly.RateLimiting;
 using Polly.Timeout;
 
 namespace StoriesFunctions.Stories;
@@ -25,7 +24,9 @@ public sealed class StoriesClient(HttpClient http)
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var excerpt = await ReadExcerptAsync(response.Content, cancellationToken).ConfigureAwait(false);
-            return new StoriesResponse(response.StatusCode, excerpt, RetryAfter(response.Headers.RetryAfter), null);
+            return new StoriesResponse(
+                response.StatusCode, excerpt, RetryAfter(response.Headers.RetryAfter), null,
+                HeaderNumber(response.Headers, "X-RateLimit-Limit"), HeaderNumber(response.Headers, "X-RateLimit-Remaining"));
         }
         catch (HttpRequestException ex)
         {
@@ -34,10 +35,6 @@ public sealed class StoriesClient(HttpClient http)
         catch (TimeoutRejectedException)
         {
             return StoriesResponse.NoAnswer("timed out");
-        }
-        catch (RateLimiterRejectedException)
-        {
-            return StoriesResponse.NoAnswer("local rate limit queue full");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -55,6 +52,12 @@ public sealed class StoriesClient(HttpClient http)
 
         return header?.Date is { } date && date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : null;
     }
+
+    private static int? HeaderNumber(HttpResponseHeaders headers, string name) =>
+        headers.TryGetValues(name, out var values) && values.FirstOrDefault() is { } value
+            && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? number
+            : null;
 
     private static async Task<string?> ReadExcerptAsync(HttpContent content, CancellationToken cancellationToken)
     {

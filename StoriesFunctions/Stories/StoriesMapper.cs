@@ -14,6 +14,9 @@ namespace StoriesFunctions.Stories;
 public sealed class StoriesMapper(IOptions<StoriesOptions> options)
 {
     private readonly bool _syncUsers = options.Value.SyncUsers;
+
+    /// <summary>Stories calls an event of this Segment type costs: an identify also upserts its user with Sync Users on.</summary>
+    public int CallsFor(string eventType) => _syncUsers && eventType == "identify" ? 2 : 1;
     private readonly EventDataFormat _format = options.Value.EventDataFormat;
 
     public StoriesMapping Map(JsonElement evt)

@@ -24,8 +24,20 @@ public sealed class StoriesOptions
 
     public EventDataFormat EventDataFormat { get; set; } = EventDataFormat.Object;
 
-    /// <summary>Requests per second per instance; 0 means no limit. Keep instances × this under your Stories plan.</summary>
+    /// <summary>
+    /// The deployment's Stories rate limit, e.g. <c>300/1m</c>: all instances together stay under it. Empty: learn the
+    /// limit from Stories' <c>X-RateLimit-Limit</c> header, over a one-minute window. Set, it wins over the header.
+    /// </summary>
+    public string? RateLimit { get; set; }
+
+    /// <summary>Older setting, now deployment-wide: <c>5</c> means <c>Stories__RateLimit=5/1s</c>. Use RateLimit instead.</summary>
     public double MaxRequestsPerSecond { get; set; }
+
+    /// <summary>The limit the operator set, if any: <see cref="RateLimit"/>, else the older per-second setting.</summary>
+    public StoriesRateLimit? ConfiguredRateLimit =>
+        StoriesRateLimit.TryParse(RateLimit, out var set) ? set
+        : MaxRequestsPerSecond > 0 ? PerSecond(MaxRequestsPerSecond)
+        : null;
 
     /// <summary>Time one HTTP attempt may take.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -40,6 +52,10 @@ public sealed class StoriesOptions
     public static readonly TimeSpan MaxInProcessWait = TimeSpan.FromSeconds(10);
 
     /// <summary>All attempts of one call together: well inside the host's five-minute function timeout.</summary>
+    private static StoriesRateLimit PerSecond(double perSecond) => perSecond >= 1
+        ? new((int)perSecond, TimeSpan.FromSeconds(1))
+        : new(1, TimeSpan.FromSeconds(Math.Ceiling(1 / perSecond)));
+
     public TimeSpan TotalTimeout => (AttemptTimeout * (QuickRetries + 1)) + (MaxInProcessWait * QuickRetries);
 }
 
@@ -58,9 +74,14 @@ internal sealed class StoriesOptionsValidator : IValidateOptions<StoriesOptions>
             errors.Add("Stories__BaseUrl must be an absolute http(s) URL, e.g. https://api.getstories.io/v1/.");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.RateLimit) && !StoriesRateLimit.TryParse(options.RateLimit, out _))
+        {
+            errors.Add("Stories__RateLimit must read calls/window, e.g. 300/1m, 20/2s or 1000/1h (a window of at most one day).");
+        }
+
         if (options.MaxRequestsPerSecond < 0)
         {
-            errors.Add("Stories__MaxRequestsPerSecond must be 0 (no limit) or positive.");
+            errors.Add("Stories__MaxRequestsPerSecond must be 0 (not set) or positive; prefer Stories__RateLimit, e.g. 300/1m.");
         }
 
         if (options.AttemptTimeout <= TimeSpan.Zero || options.AttemptTimeout > TimeSpan.FromMinutes(1))

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -11,8 +10,9 @@ namespace StoriesFunctions.Stories;
 /// <summary>
 /// Registers the typed <see cref="StoriesClient"/> and its Polly pipeline. Outer to inner: a total timeout; quick
 /// retries (jittered exponential backoff, <c>Retry-After</c> honoured when short) on what
-/// <see cref="StoriesFailures"/> calls transient; an optional per-instance rate limit; a per-attempt timeout.
-/// Longer waits are the queue's job (<c>RetrySchedule</c>), not this pipeline's.
+/// <see cref="StoriesFailures"/> calls transient, except 429; a per-attempt timeout. Stories' rate limit is not this
+/// pipeline's: the deployment-wide budget (<c>StoriesBudget</c>) paces every call, and a 429 pauses all instances
+/// instead of being retried here. Longer waits are the queue's job (<c>RetrySchedule</c>).
 /// </summary>
 public static class StoriesResilience
 {
@@ -57,35 +57,19 @@ public static class StoriesResilience
             });
         }
 
-        if (options.MaxRequestsPerSecond > 0)
-        {
-            pipeline.AddRateLimiter(PerSecond(options.MaxRequestsPerSecond));
-        }
-
         pipeline.AddTimeout(options.AttemptTimeout);
     }
 
-    /// <summary>Transient failures are retried here unless Stories asks for a wait longer than we hold a message for.</summary>
+    /// <summary>
+    /// Transient failures are retried here unless Stories asks for a wait longer than we hold a message for. A 429 is
+    /// never retried here: one instance retrying would spend budget every other instance is pacing itself to respect.
+    /// </summary>
     internal static bool ShouldRetryQuickly(Outcome<HttpResponseMessage> outcome) => outcome switch
     {
         { Exception: HttpRequestException or TimeoutRejectedException } => true,
+        { Result.StatusCode: System.Net.HttpStatusCode.TooManyRequests } => false,
         { Result: { } response } => StoriesFailures.Classify(response.StatusCode) == FailureKind.Transient
             && !(StoriesClient.RetryAfter(response.Headers.RetryAfter) > StoriesOptions.MaxInProcessWait),
         _ => false,
     };
-
-    private static TokenBucketRateLimiter PerSecond(double perSecond)
-    {
-        // Fractional rates (e.g. 2.5/s) become one token every 1/rate seconds.
-        var whole = perSecond >= 1;
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = whole ? (int)perSecond : 1,
-            TokensPerPeriod = whole ? (int)perSecond : 1,
-            ReplenishmentPeriod = whole ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(1 / perSecond),
-            QueueLimit = 100_000,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
-    }
 }

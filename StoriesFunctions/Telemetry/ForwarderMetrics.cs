@@ -22,6 +22,11 @@ public sealed class ForwarderMetrics
         Retried = meter.CreateCounter<long>("storiesfunctions.events.retried", "{event}", "Events sent back to the queue after a transient failure.");
         DeadLettered = meter.CreateCounter<long>("storiesfunctions.events.dead_lettered", "{event}", "Events moved to the poison queue, by reason.");
         Refused = meter.CreateCounter<long>("storiesfunctions.delivery.refused", "{round}", "Delivery rounds stopped because Stories refused the key or the path.");
+        Throttled = meter.CreateCounter<long>("storiesfunctions.delivery.throttled", "{call}", "Stories calls answered 429: every instance paused.");
+        WaitedForBudget = meter.CreateCounter<long>("storiesfunctions.delivery.budget_waits", "{event}", "Events sent back to the queue to wait for their Stories budget slots, using no attempt.");
+        BacklogMessages = meter.CreateGauge<long>("storiesfunctions.backlog.messages", "{message}", "Messages in segment-events, waiting or deferred.");
+        BacklogOldestAge = meter.CreateGauge<double>("storiesfunctions.backlog.oldest_age", "s", "Age of the oldest event waiting for delivery.");
+        BacklogTimeToDrain = meter.CreateGauge<double>("storiesfunctions.backlog.time_to_drain", "s", "Estimated time to deliver the backlog at the Stories rate limit.");
         Latency = meter.CreateHistogram<double>("storiesfunctions.delivery.latency", "ms", "From receipt by the webhook to Stories' acceptance.");
     }
 
@@ -42,6 +47,16 @@ public sealed class ForwarderMetrics
     public Counter<long> DeadLettered { get; }
 
     public Counter<long> Refused { get; }
+
+    public Counter<long> Throttled { get; }
+
+    public Counter<long> WaitedForBudget { get; }
+
+    public Gauge<long> BacklogMessages { get; }
+
+    public Gauge<double> BacklogOldestAge { get; }
+
+    public Gauge<double> BacklogTimeToDrain { get; }
 
     public Histogram<double> Latency { get; }
 }

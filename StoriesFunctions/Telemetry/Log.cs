@@ -60,6 +60,18 @@ public static partial class Log
     [LoggerMessage(209, LogLevel.Error, "Stories refused the configuration ({Reason}): check Stories__ApiKey and Stories__BaseUrl. {Events} events of queue message {QueueMessageId} wait {Delay} without using an attempt, and are delivered once the key works")]
     public static partial void ConfigurationRefused(ILogger logger, string queueMessageId, string reason, int events, TimeSpan delay);
 
+    [LoggerMessage(210, LogLevel.Information, "Queue message {QueueMessageId}: {Events} events wait {Delay} for Stories' rate limit, their slots reserved, using no attempt")]
+    public static partial void WaitingForBudget(ILogger logger, string queueMessageId, int events, TimeSpan delay);
+
+    [LoggerMessage(211, LogLevel.Warning, "Stories answered 429 for event {MessageId}: every instance pauses until {PausedUntil}")]
+    public static partial void Throttled(ILogger logger, string messageId, DateTimeOffset pausedUntil);
+
+    [LoggerMessage(212, LogLevel.Warning, "Stories states a limit of {Limit} calls, below Stories__RateLimit={Setting}: expect 429 answers until the setting is lowered")]
+    public static partial void RateLimitBelowSetting(ILogger logger, int limit, string setting);
+
+    [LoggerMessage(213, LogLevel.Information, "Backlog: {Messages} queue messages, oldest event waiting {OldestAge}, drained in about {TimeToDrain} at {CallsPerSecond:0.##} calls/s ({Limit} per {Window}, from {Source})")]
+    public static partial void Backlog(ILogger logger, long messages, TimeSpan oldestAge, TimeSpan timeToDrain, double callsPerSecond, int limit, TimeSpan window, string source);
+
     [LoggerMessage(300, LogLevel.Information, "Replayed {Events} dead letters to segment-events")]
     public static partial void Replayed(ILogger logger, int events);
 }

@@ -1,0 +1,71 @@
+namespace StoriesFunctions.Delivery;
+
+/// <summary>What an event asks of the budget: slots for its calls now, and what its message needs if it must wait.</summary>
+/// <param name="Calls">Stories calls this event makes (2 for an identify with Sync Users).</param>
+/// <param name="Reserve">Calls of this event and the rest of its message: reserved on the schedule if it must wait.</param>
+/// <param name="Scheduled">The message already waited for slots reserved for it: it goes now, ahead of newer ones.</param>
+/// <param name="OldestReceivedAt">When the oldest of those events was received, for the backlog's age.</param>
+public readonly record struct BudgetAsk(int Calls, int Reserve, bool Scheduled, DateTimeOffset OldestReceivedAt);
+
+/// <summary>The budget's answer: send now-ish, or wait in the queue until slots reserved for the message come up.</summary>
+public abstract record BudgetGrant
+{
+    private BudgetGrant()
+    {
+    }
+
+    /// <summary>Send the first call at <paramref name="At"/> and each further one <paramref name="Interval"/> later.</summary>
+    public sealed record Go(DateTimeOffset At, TimeSpan Interval) : BudgetGrant;
+
+    /// <summary>Slots for the whole rest of the message are reserved from <paramref name="Until"/>: wait in the queue till then.</summary>
+    public sealed record Wait(DateTimeOffset Until) : BudgetGrant;
+}
+
+/// <summary>
+/// The budget's arithmetic, with no I/O: the same code decides in every instance, in the tests and in the 40-instance
+/// simulation. A call may wait in-process only <see cref="MaxWait"/> for its slot; past that, the message goes back to
+/// the queue with its slots reserved at the end of the schedule, so that it comes back once, when they are due, instead
+/// of polling for budget. Newcomers join the back of a schedule that has not drained; messages whose slots are due go
+/// first. A pause (429) moves every free slot past its end.
+/// </summary>
+public static class BudgetLedger
+{
+    /// <summary>Longest in-process wait for a slot: short against the 30 s visibility and the invocation budget.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>A queue message can be hidden for at most 7 days; a longer schedule asks again when it comes back.</summary>
+    public static readonly TimeSpan MaxQueueDelay = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
+
+    public static (BudgetState State, BudgetGrant Grant) Ask(BudgetState state, BudgetAsk ask, BudgetRate rate, DateTimeOffset now)
+    {
+        var interval = rate.Interval;
+        var free = Latest(state.NextSlot, now, state.PausedUntil);
+        var queuedAhead = !ask.Scheduled && state.ScheduledUntil > now + MaxWait;
+        if (!queuedAhead && free <= now + MaxWait)
+        {
+            var next = free + (interval * Math.Max(ask.Calls, 1));
+            var scheduled = ask.Scheduled ? state.ScheduledUntil : Latest(state.ScheduledUntil, next, next);
+            return (state with { NextSlot = next, ScheduledUntil = scheduled }, new BudgetGrant.Go(free, interval));
+        }
+
+        var start = Latest(state.ScheduledUntil, free, free);
+        var until = start + (interval * Math.Max(ask.Reserve, 1));
+        var marks = state.Marks.Add(until, ask.OldestReceivedAt, now, rate.Window);
+        var wakeAt = start - now > MaxQueueDelay ? now + MaxQueueDelay : start;
+        return (state with { ScheduledUntil = until, Marks = marks }, new BudgetGrant.Wait(wakeAt));
+    }
+
+    /// <summary>Stories refused a call until <paramref name="until"/>: no instance sends before then.</summary>
+    public static BudgetState Pause(BudgetState state, DateTimeOffset until) =>
+        until <= state.PausedUntil ? state : state with { PausedUntil = until, NextSlot = Latest(state.NextSlot, until, until) };
+
+    /// <summary>Stories stated its limit: remembered for every instance.</summary>
+    public static BudgetState Learn(BudgetState state, int limit) =>
+        limit < 1 || state.LearnedLimit == limit ? state : state with { LearnedLimit = limit };
+
+    private static DateTimeOffset Latest(DateTimeOffset a, DateTimeOffset b, DateTimeOffset c)
+    {
+        var ab = a > b ? a : b;
+        return ab > c ? ab : c;
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.Azure.Functions.Worker;
+using StoriesFunctions.Delivery;
+
+namespace StoriesFunctions.Functions;
+
+/// <summary>
+/// Every minute: the backlog's gauges (queue length, oldest event's age, time to drain at Stories' limit), for the
+/// dashboards and the backlog-age alert. A timer runs on one instance at a time, however many there are.
+/// </summary>
+public sealed class BacklogFunction(Backlog backlog)
+{
+    [Function("BacklogGauges")]
+    public Task Run([TimerTrigger("0 * * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        backlog.EmitAsync(cancellationToken);
+}
