@@ -21,8 +21,20 @@ public class FunctionsMetadataTests
         Functions[function].GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("direction").GetString() == "In");
 
     [Test]
-    public void Metadata_ListsExactlyTheFiveFunctions() =>
-        Assert.That(Functions.Keys, Is.EquivalentTo(new[] { "SegmentWebhook", "DeliverEvents", "AdoptPoisonMessages", "ListDeadLetters", "ReplayDeadLetters" }));
+    public void Metadata_ListsExactlyTheSixFunctions() =>
+        Assert.That(Functions.Keys, Is.EquivalentTo(new[] { "SegmentWebhook", "DeliverEvents", "AdoptPoisonMessages", "ListDeadLetters", "ReplayDeadLetters", "BacklogGauges" }));
+
+    [Test]
+    public void BacklogGauges_RunsEveryMinute()
+    {
+        var trigger = Trigger("BacklogGauges");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(trigger.GetProperty("type").GetString(), Is.EqualTo("timerTrigger"));
+            Assert.That(trigger.GetProperty("schedule").GetString(), Is.EqualTo("0 * * * * *"));
+        });
+    }
 
     [TestCase("SegmentWebhook", "segment", "post", "Function")]
     [TestCase("ListDeadLetters", "dead-letters", "get", "Admin")]

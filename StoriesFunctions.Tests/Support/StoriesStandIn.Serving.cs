@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Sockets;
 
 namespace StoriesFunctions.Tests.Support;
@@ -66,6 +67,18 @@ public sealed partial class StoriesStandIn
 
         (int status, string? body) = reply?.StatusCode is int scripted ? (scripted, reply.Body) : defaults.Answer(request);
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["X-RateLimit-Limit"] = "300" };
+        if (RateLimit is { } window && reply is null)
+        {
+            var (allowed, remaining, retryAfter) = window.Hit(DateTimeOffset.UtcNow);
+            headers["X-RateLimit-Limit"] = window.Limit.ToString(CultureInfo.InvariantCulture);
+            headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+            if (!allowed)
+            {
+                (status, body) = (429, "{\"message\":\"Too Many Attempts.\"}");
+                headers["Retry-After"] = ((long)retryAfter!.Value.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
         if (body is not null)
         {
             headers["Content-Type"] = body.TrimStart().StartsWith('{') || body.TrimStart().StartsWith('[')

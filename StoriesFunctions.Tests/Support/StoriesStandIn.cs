@@ -31,6 +31,9 @@ public sealed partial class StoriesStandIn : IAsyncDisposable
         acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
+    /// <summary>When set, answers that were not scripted go through this limit first, as Stories' throttle would.</summary>
+    public LaravelWindow? RateLimit { get; set; }
+
     /// <summary>The API root to configure the client with, <c>http://127.0.0.1:{port}/v1/</c>.</summary>
     public Uri BaseUrl { get; }
 
