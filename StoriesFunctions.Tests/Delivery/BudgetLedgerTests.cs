@@ -136,6 +136,20 @@ public class BudgetLedgerTests
     }
 
     [Test]
+    public void Ask_LimitOnlyAssumed_WaitsBrieflyWithoutReservingAnything()
+    {
+        var busy = BudgetState.Empty with { NextSlot = Now + TimeSpan.FromSeconds(8), ScheduledUntil = Now + TimeSpan.FromSeconds(8) };
+
+        var (state, grant) = BudgetLedger.Ask(busy, Ask(reserve: 30), BudgetRate.Of(busy, null), Now);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(grant, Is.EqualTo(new BudgetGrant.Wait(Now + BudgetLedger.MaxWait)));
+            Assert.That(state, Is.SameAs(busy));
+        });
+    }
+
+    [Test]
     public void Learn_StoriesStatesItsLimit_RememberedForEveryInstance()
     {
         var learned = BudgetLedger.Learn(BudgetState.Empty, 600);

@@ -48,6 +48,12 @@ public static class BudgetLedger
             return (state with { NextSlot = next, ScheduledUntil = scheduled }, new BudgetGrant.Go(free, interval));
         }
 
+        if (rate.IsAssumed)
+        {
+            // No promise far ahead on a guessed limit: the first answer from Stories states it, within seconds.
+            return (state, new BudgetGrant.Wait(now + MaxWait));
+        }
+
         var start = Latest(state.ScheduledUntil, free, free);
         var until = start + (interval * Math.Max(ask.Reserve, 1));
         var marks = state.Marks.Add(until, ask.OldestReceivedAt, now, rate.Window);

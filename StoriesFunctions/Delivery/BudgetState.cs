@@ -37,6 +37,9 @@ public sealed record BudgetRate(int Limit, TimeSpan Window, string Source)
 
     public double CallsPerSecond => Limit * Pace / Window.TotalSeconds;
 
+    /// <summary>Neither set nor stated by Stories yet: the first answer will tell.</summary>
+    public bool IsAssumed => Source == "default";
+
     /// <summary>The operator's setting wins; else what Stories' headers said; else Stories' known 300 a minute.</summary>
     public static BudgetRate Of(BudgetState state, Stories.StoriesRateLimit? configured) =>
         configured is not null ? new(configured.Limit, configured.Window, "setting")
