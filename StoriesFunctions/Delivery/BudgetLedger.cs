@@ -33,6 +33,12 @@ public static class BudgetLedger
     /// <summary>Longest in-process wait for a slot: short against the 30 s visibility and the invocation budget.</summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How much sooner than its slots a waiting message becomes visible again: the host notices it up to
+    /// <c>maxPollingInterval</c> (2 s in host.json) late, and a message already in hand waits out the rest in-process.
+    /// </summary>
+    public static readonly TimeSpan WakeEarly = TimeSpan.FromSeconds(2);
+
     /// <summary>A queue message can be hidden for at most 7 days; a longer schedule asks again when it comes back.</summary>
     public static readonly TimeSpan MaxQueueDelay = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
 

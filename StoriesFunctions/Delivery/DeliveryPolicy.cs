@@ -25,7 +25,7 @@ public static class DeliveryPolicy
             DeliveryResult.ConfigurationOutage => new DeliveryVerdict.HoldMessage(schedule.MaxDelay, outcome.Reason),
 
             // Waiting for budget is not a failure: it never uses an attempt, so no backlog ends in dead letters.
-            DeliveryResult.WaitingForBudget => new DeliveryVerdict.Defer(Until(outcome.HeldUntil, now, TimeSpan.Zero), attempt, outcome.Reason, Scheduled: true),
+            DeliveryResult.WaitingForBudget => new DeliveryVerdict.Defer(Until(outcome.HeldUntil - BudgetLedger.WakeEarly, now, TimeSpan.Zero), attempt, outcome.Reason, Scheduled: true),
             DeliveryResult.Throttled => new DeliveryVerdict.Defer(Until(outcome.HeldUntil, now, TimeSpan.FromSeconds(1)), attempt, outcome.Reason),
         };
 
