@@ -29,9 +29,13 @@ param segmentSharedSecret string
 @description('E-mail address that is alerted when events are dead-lettered.')
 param alertEmail string
 
+@minValue(5)
+@description('Alert when the oldest event waiting for delivery is older than this many minutes.')
+param backlogAgeAlertMinutes int = 60
+
 @minValue(1)
 @maxValue(1000)
-@description('Most instances Flex Consumption may run. Each instance sends at most Stories__MaxRequestsPerSecond requests per second, so this bounds the total request rate to Stories: instances × per-instance rate.')
+@description('Most instances Flex Consumption may run. Every instance shares one Stories budget (Stories__RateLimit), so more instances absorb bigger webhook bursts without sending Stories more.')
 param maximumInstanceCount int = 40
 
 @allowed([512, 2048, 4096])
@@ -48,8 +52,8 @@ param storiesSyncUsers bool = true
 @description('How event properties are sent to Stories: as a JSON object or as a JSON string.')
 param storiesEventDataFormat string = 'object'
 
-@description('Requests per second each instance may send to Stories, fractions allowed (\'0.5\'); \'0\' turns the limit off. Total rate to Stories ≤ maximumInstanceCount × this.')
-param storiesMaxRequestsPerSecond string = '0'
+@description('Stories rate limit for the whole deployment, calls/window (\'300/1m\'). Empty: learned from Stories\' X-RateLimit-Limit header, per minute.')
+param storiesRateLimit string = ''
 
 @description('Timeout of one request to Stories (TimeSpan, hh:mm:ss).')
 param storiesAttemptTimeout string = '00:00:10'
@@ -98,6 +102,7 @@ var names = {
   actionGroup: 'ag-${resourceToken}'
   alertRule: 'alert-dead-letters-${resourceToken}'
   keyRefusedAlertRule: 'alert-stories-key-refused-${resourceToken}'
+  backlogAgeAlertRule: 'alert-backlog-age-${resourceToken}'
   plan: 'plan-${resourceToken}'
   functionApp: 'func-${resourceToken}'
 }
@@ -136,6 +141,8 @@ module monitoring 'modules/monitoring.bicep' = {
     actionGroupName: names.actionGroup
     alertRuleName: names.alertRule
     keyRefusedAlertRuleName: names.keyRefusedAlertRule
+    backlogAgeAlertRuleName: names.backlogAgeAlertRule
+    backlogAgeAlertMinutes: backlogAgeAlertMinutes
     principalId: identity.outputs.principalId
     alertEmail: alertEmail
   }
@@ -197,7 +204,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Stories__BaseUrl: storiesBaseUrl
       Stories__SyncUsers: storiesSyncUsers ? 'true' : 'false'
       Stories__EventDataFormat: storiesEventDataFormat
-      Stories__MaxRequestsPerSecond: storiesMaxRequestsPerSecond
+      Stories__RateLimit: storiesRateLimit
       Stories__AttemptTimeout: storiesAttemptTimeout
       Stories__QuickRetries: string(storiesQuickRetries)
       Stories__QuickRetryDelay: storiesQuickRetryDelay

@@ -11,4 +11,5 @@ param alertEmail = readEnvironmentVariable('ALERT_EMAIL')
 
 // The tunables keep the defaults of main.bicep; override any of them here, e.g.
 // param maximumInstanceCount = 10
-// param storiesMaxRequestsPerSecond = '5'
+// param storiesRateLimit = '300/1m'
+// param backlogAgeAlertMinutes = 30

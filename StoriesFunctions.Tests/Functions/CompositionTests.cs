@@ -45,6 +45,7 @@ public class CompositionTests
     [TestCase("Delivery:MaxAttempts", "0")]
     [TestCase("Delivery:MaxRetryDelay", "30.00:00:00")]
     [TestCase("Stories:MaxRequestsPerSecond", "-1")]
+    [TestCase("Stories:RateLimit", "300 a minute")]
     [TestCase("Segment:MaxBodyBytes", "10")]
     public void Start_WithAnInvalidSetting_Refuses(string key, string value)
     {

@@ -80,7 +80,7 @@ public sealed class AppSettingsTests
     [TestCase("Stories__BaseUrl", "https://api.getstories.io/v1/")]
     [TestCase("Stories__SyncUsers", "true")]
     [TestCase("Stories__EventDataFormat", "object")]
-    [TestCase("Stories__MaxRequestsPerSecond", "0")]
+    [TestCase("Stories__RateLimit", "")]
     [TestCase("Stories__AttemptTimeout", "00:00:10")]
     [TestCase("Stories__QuickRetries", "2")]
     [TestCase("Stories__QuickRetryDelay", "00:00:01")]

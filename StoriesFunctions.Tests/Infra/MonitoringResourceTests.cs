@@ -29,6 +29,7 @@ public sealed class MonitoringResourceTests
 
     [TestCase("Segment events dead-lettered", "traces | where message has \"dead-lettered\"")]
     [TestCase("Stories refuses the API key", "traces | where message has \"Stories refused the configuration\"")]
+    [TestCase("Segment events waiting too long", "customMetrics | where name == \"storiesfunctions.backlog.oldest_age\" | where valueMax > 3600")]
     public void Alert_Rule_CountsItsTracesEveryFiveMinutes(string displayName, string query)
     {
         var rule = Rule(displayName);

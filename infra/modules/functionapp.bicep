@@ -23,7 +23,7 @@ param secretUris {
   segmentSharedSecret: string
 }
 
-@description('Upper bound on instances. Every instance sends to Stories at up to Stories__MaxRequestsPerSecond, so this bounds the total request rate to Stories (instances × per-instance rate).')
+@description('Upper bound on instances. They share one Stories budget (Stories__RateLimit): more instances take bigger bursts, not more Stories calls.')
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int

@@ -8,6 +8,10 @@ param applicationInsightsName string
 param actionGroupName string
 param alertRuleName string
 param keyRefusedAlertRuleName string
+param backlogAgeAlertRuleName string
+
+@description('Alert when the oldest waiting event is older than this many minutes.')
+param backlogAgeAlertMinutes int
 
 @description('Principal id of the function app identity.')
 param principalId string
@@ -130,6 +134,46 @@ resource keyRefusedAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
       allOf: [
         {
           query: 'traces | where message has "Stories refused the configuration"'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: {
+      actionGroups: [
+        actionGroup.id
+      ]
+    }
+  }
+}
+
+// The BacklogGauges function records the age of the oldest waiting event every minute (customMetrics, aggregated per
+// minute). A backlog older than the threshold means Stories' limit, an outage or a refused key is holding events back.
+resource backlogAgeAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: backlogAgeAlertRuleName
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Segment events waiting too long'
+    description: 'The oldest event waiting in segment-events is older than ${backlogAgeAlertMinutes} minutes. Check the backlog log line ("Backlog: ... drained in about ...") for the time to drain at the Stories rate limit, and the other alerts for an outage or a refused key. Nothing is lost: events wait without using attempts.'
+    severity: 2
+    enabled: true
+    scopes: [
+      applicationInsights.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'customMetrics | where name == "storiesfunctions.backlog.oldest_age" | where valueMax > ${backlogAgeAlertMinutes * 60}'
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0
