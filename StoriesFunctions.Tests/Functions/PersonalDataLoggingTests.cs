@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
+using StoriesFunctions.Delivery;
 using StoriesFunctions.Functions;
 using StoriesFunctions.Tests.Segment;
 using StoriesFunctions.Tests.Support;
@@ -8,7 +10,8 @@ using StoriesFunctions.Tests.Support;
 namespace StoriesFunctions.Tests.Functions;
 
 /// <summary>
-/// Every log line written through ingest, delivery, retry, dead letter, listing and replay, for events full of
+/// Every log line written through ingest, delivery, retry, throttling, waiting for budget, the backlog gauges, dead
+/// letter, listing and replay, for events full of
 /// personal data: none of it, nor any key, secret or signature, may appear in a message or a structured value.
 /// </summary>
 [NonParallelizable]
@@ -62,6 +65,13 @@ public class PersonalDataLoggingTests
         await CallDeadLettersAsync(forwarder);
         await forwarder.DeliverVisibleAsync();
 
+        // Stories' rate limit: a 429 pauses everyone for 30 s, so the event waits in the queue for its slot.
+        var throttled = Identify();
+        stories.Enqueue(StoriesReply.Status(429, $"{{\"message\":\"{Email}\"}}").WithHeader("Retry-After", "30"));
+        await forwarder.PostAsync(Encoding.UTF8.GetBytes(throttled.Json()), SignatureVerifierTests.Sign(Encoding.UTF8.GetBytes(throttled.Json()), Secret));
+        await forwarder.DeliverVisibleAsync();
+        await forwarder.Services.GetRequiredService<Backlog>().EmitAsync(CancellationToken.None);
+
         var logs = forwarder.Logs.GetSnapshot();
         var forbidden = new[] { Secret, Forwarder.ApiKey, signature, Email, Phone, Name, "Grace", Trait, EventName, "198.51.100.77" };
         var leaks = logs.SelectMany(record => Texts(record).Where(text => forbidden.Any(f => text.Contains(f, StringComparison.OrdinalIgnoreCase)))
@@ -71,6 +81,7 @@ public class PersonalDataLoggingTests
             Assert.That(logs.Select(l => l.Id.Name), Is.SupersetOf(new[]
             {
                 "RequestRefused", "EventQueued", "EventSkipped", "EventRejected", "EventDelivered", "RetryScheduled", "DeadLettered", "Replayed",
+                "Throttled", "WaitingForBudget", "Backlog",
             }), "every path was exercised");
             Assert.That(leaks, Is.Empty);
         });
