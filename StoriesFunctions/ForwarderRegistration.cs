@@ -57,6 +57,8 @@ public static class ForwarderRegistration
         services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<DeadLetters>();
         services.AddSingleton<DeadLetterReplay>();
+        services.AddSingleton<DeadLetterJobs>();
+        services.AddSingleton<DeadLetterJobRunner>();
         return services;
     }
 

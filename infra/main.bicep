@@ -148,6 +148,18 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
+// A workbook's resource name must be a GUID, so it is not in names: the module derives it from the component.
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: 'StoriesFunctions: delivery (${environmentName})'
+    applicationInsightsId: monitoring.outputs.applicationInsightsId
+  }
+}
+
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   scope: rg

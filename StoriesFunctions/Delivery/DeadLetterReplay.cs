@@ -11,21 +11,12 @@ namespace StoriesFunctions.Delivery;
 /// </summary>
 public sealed class DeadLetterReplay(DeadLetterStore store, EventQueue queue, ILogger<DeadLetterReplay> logger)
 {
-    private const int PageSize = 100;
-
-    /// <summary>Replays up to <paramref name="max"/> dead letters; returns how many events went back to the queue.</summary>
-    public async Task<int> ReplayAsync(int max, CancellationToken cancellationToken)
+    /// <summary>Replays these dead letters (read with their events); returns how many went back, and how many stay (unreadable).</summary>
+    public async Task<(int Replayed, int Skipped)> ReplayAsync(IReadOnlyList<StoredDeadLetter> items, CancellationToken cancellationToken)
     {
-        var (events, next) = (0, (string?)null);
-        do
+        var replayable = items.Where(d => !string.IsNullOrEmpty(d.Letter.MessageId)).ToList();
+        if (replayable.Count > 0)
         {
-            (var page, next) = await store.ListAsync(Math.Min(PageSize, max - events), next, withBody: true, cancellationToken).ConfigureAwait(false);
-            var replayable = page.Where(d => !string.IsNullOrEmpty(d.Letter.MessageId)).ToList();
-            if (replayable.Count == 0)
-            {
-                continue;
-            }
-
             var packer = new EnvelopePacker();
             foreach (var stored in replayable)
             {
@@ -39,11 +30,25 @@ public sealed class DeadLetterReplay(DeadLetterStore store, EventQueue queue, IL
                 await store.DeleteAsync(stored, cancellationToken).ConfigureAwait(false);
             }
 
-            events += replayable.Count;
+            Log.Replayed(logger, replayable.Count);
         }
-        while (next is not null && events < max);
 
-        Log.Replayed(logger, events);
-        return events;
+        return (replayable.Count, items.Count - replayable.Count);
+    }
+
+    /// <summary>Deletes these dead letters, events and all: nothing of them is kept anywhere after this.</summary>
+    public async Task<int> PurgeAsync(IReadOnlyList<StoredDeadLetter> items, CancellationToken cancellationToken)
+    {
+        foreach (var stored in items)
+        {
+            await store.DeleteAsync(stored with { ETag = Azure.ETag.All }, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (items.Count > 0)
+        {
+            Log.Purged(logger, items.Count);
+        }
+
+        return items.Count;
     }
 }

@@ -19,7 +19,7 @@ public sealed class DeadLetterStore(TableServiceClient service)
     private const string Partition = "deadletter";
     private const string BodyColumn = "Event";
     private static readonly string[] SummaryColumns =
-        ["RowKey", "MessageId", "Type", "Reason", "StatusCode", "ResponseExcerpt", "Attempts", "ReceivedAt", "FirstAttemptAt", "FailedAt"];
+        ["RowKey", "MessageId", "Type", "Reason", "ReasonKind", "StatusCode", "ResponseExcerpt", "Attempts", "ReceivedAt", "FirstAttemptAt", "FailedAt"];
 
     private readonly TableClient _table = service.GetTableClient(TableName);
     private Task? _created;
@@ -32,6 +32,7 @@ public sealed class DeadLetterStore(TableServiceClient service)
             ["MessageId"] = letter.MessageId,
             ["Type"] = letter.Type,
             ["Reason"] = letter.Reason,
+            ["ReasonKind"] = DeadLetterFilter.KindOf(letter.Reason),
             ["StatusCode"] = letter.StatusCode,
             ["ResponseExcerpt"] = letter.ResponseExcerpt,
             ["Attempts"] = letter.Attempts,
@@ -45,17 +46,56 @@ public sealed class DeadLetterStore(TableServiceClient service)
     }
 
     /// <summary>A page of dead letters, in key order; <paramref name="withBody"/> also reads each event.</summary>
-    public async Task<(IReadOnlyList<StoredDeadLetter> Page, string? Next)> ListAsync(int max, string? next, bool withBody, CancellationToken cancellationToken)
+    public Task<(IReadOnlyList<StoredDeadLetter> Page, string? Next)> ListAsync(int max, string? next, bool withBody, CancellationToken cancellationToken) =>
+        ListAsync(DeadLetterFilter.All, max, next, withBody, cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="max"/> dead letters matching <paramref name="filter"/>, from <paramref name="next"/> on, with the
+    /// token for the rest (null when there is none). The table filters server-side and may answer a filtered query with
+    /// short or empty pages; they are gathered until the page is full, so an empty page means nothing more matches.
+    /// </summary>
+    public async Task<(IReadOnlyList<StoredDeadLetter> Page, string? Next)> ListAsync(DeadLetterFilter filter, int max, string? next, bool withBody, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var select = withBody ? [.. SummaryColumns, BodyColumn] : SummaryColumns;
-        var pages = _table.QueryAsync<TableEntity>($"PartitionKey eq '{Partition}'", max, select, cancellationToken).AsPages(next, max);
-        await foreach (var page in pages.ConfigureAwait(false))
+        var found = new List<StoredDeadLetter>(Math.Min(max, 1000));
+        do
         {
-            return (page.Values.Select(Read).ToList(), page.ContinuationToken);
+            var pages = _table.QueryAsync<TableEntity>(filter.ToOData(Partition), max - found.Count, select, cancellationToken).AsPages(next, max - found.Count);
+            next = null;
+            await foreach (var page in pages.ConfigureAwait(false))
+            {
+                found.AddRange(page.Values.Select(Read));
+                next = page.ContinuationToken;
+                break;
+            }
+        }
+        while (next is not null && found.Count < max);
+
+        return (found, next);
+    }
+
+    /// <summary>How many dead letters match, counting at most <paramref name="cap"/>.</summary>
+    public async Task<(int Count, bool More)> CountAsync(DeadLetterFilter filter, int cap, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var count = 0;
+        await foreach (var _ in _table.QueryAsync<TableEntity>(filter.ToOData(Partition), 1000, ["RowKey"], cancellationToken).ConfigureAwait(false))
+        {
+            if (++count > cap)
+            {
+                return (cap, true);
+            }
         }
 
-        return ([], null);
+        return (count, false);
+    }
+
+    /// <summary>One dead letter with its event, by <c>messageId</c>; null when there is none.</summary>
+    public async Task<StoredDeadLetter?> FindAsync(string messageId, CancellationToken cancellationToken)
+    {
+        var (page, _) = await ListAsync(new DeadLetterFilter(MessageId: messageId), 1, null, withBody: true, cancellationToken).ConfigureAwait(false);
+        return page.Count > 0 ? page[0] : null;
     }
 
     /// <summary>Deletes one dead letter, unless it was written again since it was read.</summary>

@@ -5,4 +5,7 @@ public static class QueueNames
 {
     public const string Events = "segment-events";
     public const string Poison = "segment-events-poison";
+
+    /// <summary>Pieces of dead-letter replay and purge jobs: one message per piece, naming the job.</summary>
+    public const string Jobs = "deadletter-jobs";
 }

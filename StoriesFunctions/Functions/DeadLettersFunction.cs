@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
@@ -7,56 +6,63 @@ using StoriesFunctions.Delivery;
 namespace StoriesFunctions.Functions;
 
 /// <summary>
-/// <c>GET /api/dead-letters?max=N&amp;next=T</c> lists dead letters a page at a time; <c>POST /api/dead-letters/replay?max=N</c>
-/// moves them back for delivery. Admin level: they need the host's master key.
+/// Reading dead letters. <c>GET /api/dead-letters</c> lists them a page at a time with the filters of
+/// <see cref="DeadLetterQuery"/>; <c>GET /api/dead-letters/count</c> counts what a filter matches (what a replay or purge
+/// would touch); <c>GET /api/dead-letters/events/{messageId}</c> shows one, with its event: the only place personal data
+/// appears. Admin level: they need the host's master key.
 /// </summary>
-public sealed class DeadLettersFunction(DeadLetterStore store, DeadLetterReplay replay)
+public sealed class DeadLettersFunction(DeadLetterStore store)
 {
     private const int DefaultMax = 20;
 
     /// <summary>The table service returns at most 1,000 entities a page.</summary>
     private const int MaxPage = 1000;
 
+    private const int MaxCount = 100_000;
+
     [Function("ListDeadLetters")]
     public async Task<HttpResponseData> List(
         [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "dead-letters")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
-        if (Max(request, MaxPage) is not { } max)
+        var query = DeadLetterQuery.Of(request.Url);
+        if (!DeadLetterQuery.TryFilter(query, out var filter, out var error) || !DeadLetterQuery.TryNumber(query, "max", MaxPage, out var max))
         {
-            return request.CreateResponse(HttpStatusCode.BadRequest);
+            return await DeadLetterResponse.BadRequestAsync(request, error ?? $"max must be between 1 and {MaxPage}", cancellationToken);
         }
 
-        var next = System.Web.HttpUtility.ParseQueryString(request.Url.Query)["next"];
-        var (page, following) = await store.ListAsync(max, string.IsNullOrEmpty(next) ? null : next, withBody: false, cancellationToken);
+        var next = query["next"] is { Length: > 0 } token ? token : null;
+        var (page, following) = await store.ListAsync(filter, max ?? DefaultMax, next, withBody: false, cancellationToken);
 
         return await JsonResponses.WriteAsync(request, 200, writer => DeadLetterResponse.Write(writer, page, following), cancellationToken);
     }
 
-    [Function("ReplayDeadLetters")]
-    public async Task<HttpResponseData> Replay(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "dead-letters/replay")] HttpRequestData request,
+    [Function("CountDeadLetters")]
+    public async Task<HttpResponseData> Count(
+        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "dead-letters/count")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
-        if (Max(request, 10_000) is not { } max)
+        if (!DeadLetterQuery.TryFilter(DeadLetterQuery.Of(request.Url), out var filter, out var error))
         {
-            return request.CreateResponse(HttpStatusCode.BadRequest);
+            return await DeadLetterResponse.BadRequestAsync(request, error!, cancellationToken);
         }
 
-        var replayed = await replay.ReplayAsync(max, cancellationToken);
+        var (count, more) = await store.CountAsync(filter, MaxCount, cancellationToken);
 
-        return await JsonResponses.WriteAsync(request, 200, writer => DeadLetterResponse.WriteReplayed(writer, replayed), cancellationToken);
+        return await JsonResponses.WriteAsync(request, 200, writer => DeadLetterResponse.WriteCount(writer, count, more), cancellationToken);
     }
 
-    /// <summary><c>?max=N</c>, 1 to <paramref name="limit"/>; default 20; null when not a number in range.</summary>
-    private static int? Max(HttpRequestData request, int limit)
+    [Function("ShowDeadLetter")]
+    public async Task<HttpResponseData> Show(
+        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "dead-letters/events/{messageId}")] HttpRequestData request,
+        string messageId,
+        CancellationToken cancellationToken)
     {
-        var text = System.Web.HttpUtility.ParseQueryString(request.Url.Query)["max"];
-        if (text is null)
+        if (await store.FindAsync(messageId, cancellationToken) is not { } stored)
         {
-            return Math.Min(DefaultMax, limit);
+            return request.CreateResponse(HttpStatusCode.NotFound);
         }
 
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var max) && max is > 0 && max <= limit ? max : null;
+        return await JsonResponses.WriteAsync(request, 200, writer => DeadLetterResponse.WriteOne(writer, stored), cancellationToken);
     }
 }

@@ -74,4 +74,13 @@ public static partial class Log
 
     [LoggerMessage(300, LogLevel.Information, "Replayed {Events} dead letters to segment-events")]
     public static partial void Replayed(ILogger logger, int events);
+
+    [LoggerMessage(301, LogLevel.Information, "Purged {Events} dead letters: their events are kept nowhere now")]
+    public static partial void Purged(ILogger logger, int events);
+
+    [LoggerMessage(302, LogLevel.Information, "Dead-letter job {JobId} ({Kind}) {Status}: {Done} done, {Skipped} skipped so far")]
+    public static partial void JobProgress(ILogger logger, string jobId, string kind, string status, int done, int skipped);
+
+    [LoggerMessage(303, LogLevel.Information, "Dead-letter job {JobId} ({Kind}) started")]
+    public static partial void JobStarted(ILogger logger, string jobId, string kind);
 }

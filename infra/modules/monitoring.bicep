@@ -193,4 +193,5 @@ resource backlogAgeAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   }
 }
 
+output applicationInsightsId string = applicationInsights.id
 output applicationInsightsConnectionString string = applicationInsights.properties.ConnectionString

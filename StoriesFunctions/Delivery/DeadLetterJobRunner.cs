@@ -1,0 +1,78 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using StoriesFunctions.Telemetry;
+
+namespace StoriesFunctions.Delivery;
+
+/// <summary>
+/// Runs one piece of a dead-letter job: at most <see cref="PieceSize"/> dead letters, seconds of work, far inside the
+/// function timeout. It records its progress on the job's row, conditional on the version it read, then queues the
+/// next piece. A piece cut short by a crash runs again from the last recorded cursor: a replayed event queued twice is
+/// still delivered once (its claim), and a purged row deleted twice is just gone.
+/// </summary>
+public sealed class DeadLetterJobRunner(DeadLetterJobs jobs, DeadLetterStore store, DeadLetterReplay replay, TimeProvider time, ILogger<DeadLetterJobRunner> logger)
+{
+    public const int PieceSize = 200;
+
+    public async Task RunPieceAsync(string id, CancellationToken cancellationToken)
+    {
+        var job = await jobs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (job is null || job.IsFinished)
+        {
+            return;
+        }
+
+        var room = job.Max is { } max ? Math.Max(max - job.Done - job.Skipped, 0) : PieceSize;
+        var (items, missing, cursor, last) = await NextAsync(job, Math.Min(room, PieceSize), cancellationToken).ConfigureAwait(false);
+        var (done, skipped) = job.Kind switch
+        {
+            DeadLetterJobKind.Replay => await replay.ReplayAsync(items, cancellationToken).ConfigureAwait(false),
+            DeadLetterJobKind.Purge => (await replay.PurgeAsync(items, cancellationToken).ConfigureAwait(false), 0),
+        };
+
+        var now = time.GetUtcNow();
+        var progressed = job with { Done = job.Done + done, Skipped = job.Skipped + skipped + missing, Cursor = cursor, UpdatedAt = now };
+        var finished = last || (job.Max is { } cap && progressed.Done + progressed.Skipped >= cap);
+        progressed = progressed with { Status = finished ? DeadLetterJob.Completed : DeadLetterJob.Running, FinishedAt = finished ? now : null };
+        if (!await jobs.SaveAsync(progressed, cancellationToken).ConfigureAwait(false))
+        {
+            return; // another run of this piece recorded it and queued the next
+        }
+
+        Log.JobProgress(logger, id, job.Kind.ToString(), progressed.Status, progressed.Done, progressed.Skipped);
+        if (!finished)
+        {
+            await jobs.NextPieceAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The piece's dead letters: by the job's filter from its continuation token, or from its list of ids.</summary>
+    private async Task<(IReadOnlyList<StoredDeadLetter> Items, int Missing, string? Cursor, bool Last)> NextAsync(DeadLetterJob job, int size, CancellationToken cancellationToken)
+    {
+        var withBody = job.Kind == DeadLetterJobKind.Replay;
+        if (job.MessageIds is { } ids)
+        {
+            var from = int.TryParse(job.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : 0;
+            var slice = ids.Skip(from).Take(size).ToList();
+            var found = new List<StoredDeadLetter>(slice.Count);
+            foreach (var messageId in slice)
+            {
+                if (await store.FindAsync(messageId, cancellationToken).ConfigureAwait(false) is { } stored)
+                {
+                    found.Add(stored);
+                }
+            }
+
+            var to = from + slice.Count;
+            return (found, slice.Count - found.Count, to.ToString(CultureInfo.InvariantCulture), to >= ids.Count);
+        }
+
+        if (size == 0)
+        {
+            return ([], 0, job.Cursor, true);
+        }
+
+        var (page, next) = await store.ListAsync(job.Filter, size, job.Cursor, withBody, cancellationToken).ConfigureAwait(false);
+        return (page, 0, next, next is null);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Extensions.Logging;
+using StoriesFunctions.Delivery;
+using StoriesFunctions.Telemetry;
+
+namespace StoriesFunctions.Functions;
+
+/// <summary>
+/// <c>POST /api/dead-letters/replay</c> and <c>POST /api/dead-letters/purge</c> take the list's filters, or a body
+/// <c>{"messageIds": [...]}</c>, and an optional <c>max</c>; they answer 202 with the job, whose progress
+/// <c>GET /api/dead-letters/jobs/{id}</c> shows. The work runs in pieces from <c>deadletter-jobs</c>.
+/// </summary>
+public sealed class DeadLetterJobsFunction(DeadLetterJobs jobs, DeadLetterJobRunner runner, ILogger<DeadLetterJobsFunction> logger)
+{
+    private const int MaxEvents = 1_000_000;
+
+    [Function("ReplayDeadLetters")]
+    public Task<HttpResponseData> Replay(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "dead-letters/replay")] HttpRequestData request,
+        CancellationToken cancellationToken) => StartAsync(request, DeadLetterJobKind.Replay, cancellationToken);
+
+    [Function("PurgeDeadLetters")]
+    public Task<HttpResponseData> Purge(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "dead-letters/purge")] HttpRequestData request,
+        CancellationToken cancellationToken) => StartAsync(request, DeadLetterJobKind.Purge, cancellationToken);
+
+    [Function("ShowDeadLetterJob")]
+    public async Task<HttpResponseData> Show(
+        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "dead-letters/jobs/{id}")] HttpRequestData request,
+        string id,
+        CancellationToken cancellationToken)
+    {
+        if (await jobs.GetAsync(id, cancellationToken) is not { } job)
+        {
+            return request.CreateResponse(HttpStatusCode.NotFound);
+        }
+
+        return await JsonResponses.WriteAsync(request, 200, writer => DeadLetterResponse.WriteJob(writer, job), cancellationToken);
+    }
+
+    [Function("RunDeadLetterJob")]
+    public Task RunPiece(
+        [QueueTrigger(QueueNames.Jobs, Connection = StorageClients.ConnectionName)] string jobId,
+        CancellationToken cancellationToken) => runner.RunPieceAsync(jobId, cancellationToken);
+
+    private async Task<HttpResponseData> StartAsync(HttpRequestData request, DeadLetterJobKind kind, CancellationToken cancellationToken)
+    {
+        var query = DeadLetterQuery.Of(request.Url);
+        if (!DeadLetterQuery.TryFilter(query, out var filter, out var error) || !DeadLetterQuery.TryNumber(query, "max", MaxEvents, out var max))
+        {
+            return await DeadLetterResponse.BadRequestAsync(request, error ?? $"max must be between 1 and {MaxEvents}", cancellationToken);
+        }
+
+        if (await DeadLetterQuery.MessageIdsAsync(request.Body, cancellationToken) is not { } ids)
+        {
+            return await DeadLetterResponse.BadRequestAsync(request, "the body must be {\"messageIds\": [\"...\"]} with at most 10,000 ids, or empty", cancellationToken);
+        }
+
+        var job = await jobs.StartAsync(kind, filter, ids.Count > 0 ? ids : null, max, cancellationToken);
+        Log.JobStarted(logger, job.Id, kind.ToString());
+        var response = await JsonResponses.WriteAsync(request, 202, writer => DeadLetterResponse.WriteJob(writer, job), cancellationToken);
+        response.Headers.Add("Location", $"/api/dead-letters/jobs/{job.Id}");
+        return response;
+    }
+}
