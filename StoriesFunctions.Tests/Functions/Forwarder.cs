@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Configuration;
@@ -28,6 +30,7 @@ internal sealed class Forwarder : IAsyncDisposable
         _host = host;
         Events = azurite.HostQueueClient(QueueNames.Events);
         Poison = azurite.HostQueueClient(QueueNames.Poison);
+        Jobs = azurite.HostQueueClient(QueueNames.Jobs);
     }
 
     public IServiceProvider Services => _host.Services;
@@ -38,6 +41,9 @@ internal sealed class Forwarder : IAsyncDisposable
     public QueueClient Events { get; }
 
     public QueueClient Poison { get; }
+
+    /// <summary><c>deadletter-jobs</c>, read like the host reads it.</summary>
+    public QueueClient Jobs { get; }
 
     /// <summary>Settings that keep retries fast; tests override what they need.</summary>
     public static Dictionary<string, string?> FastSettings(Uri storiesBaseUrl) => new()
@@ -71,6 +77,8 @@ internal sealed class Forwarder : IAsyncDisposable
             await forwarder.Poison.CreateIfNotExistsAsync();
             await forwarder.Events.ClearMessagesAsync();
             await forwarder.Poison.ClearMessagesAsync();
+            await forwarder.Jobs.CreateIfNotExistsAsync();
+            await forwarder.Jobs.ClearMessagesAsync();
             await forwarder.ClearDeadLettersAsync();
             await forwarder.ResetBudgetAsync();
         }
@@ -169,6 +177,47 @@ internal sealed class Forwarder : IAsyncDisposable
         }
 
         await Events.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+    }
+
+    /// <summary>
+    /// Calls a dead-letter endpoint the way the host routes it; <paramref name="path"/> is what follows <c>/api/</c>.
+    /// Returns the status and the JSON answer (null when it has none).
+    /// </summary>
+    public async Task<(HttpStatusCode Status, JsonDocument? Json)> ApiAsync(string method, string path, string? body = null)
+    {
+        var url = new Uri("http://localhost:7071/api/" + path);
+        var request = new FakeHttpRequestData(new FakeFunctionContext(Services), method, url, body is null ? null : System.Text.Encoding.UTF8.GetBytes(body));
+        var segments = url.AbsolutePath["/api/".Length..].Split('/');
+        var (list, jobs) = (Create<DeadLettersFunction>(), Create<DeadLetterJobsFunction>());
+        var response = (FakeHttpResponseData)((method, segments) switch
+        {
+            ("GET", ["dead-letters"]) => await list.List(request, CancellationToken.None),
+            ("GET", ["dead-letters", "count"]) => await list.Count(request, CancellationToken.None),
+            ("GET", ["dead-letters", "events", var id]) => await list.Show(request, Uri.UnescapeDataString(id), CancellationToken.None),
+            ("GET", ["dead-letters", "jobs", var id]) => await jobs.Show(request, id, CancellationToken.None),
+            ("POST", ["dead-letters", "replay"]) => await jobs.Replay(request, CancellationToken.None),
+            ("POST", ["dead-letters", "purge"]) => await jobs.Purge(request, CancellationToken.None),
+            _ => throw new ArgumentException($"no route for {method} {path}", nameof(path)),
+        });
+        var text = response.ReadBody();
+        return (response.StatusCode, text.Length == 0 ? null : JsonDocument.Parse(text));
+    }
+
+    /// <summary>Runs every piece of every dead-letter job queued, as the host's <c>RunDeadLetterJob</c> trigger would.</summary>
+    public async Task<int> RunJobsAsync()
+    {
+        var pieces = 0;
+        while ((await Jobs.ReceiveMessagesAsync(16, TimeSpan.FromSeconds(30))).Value is { Length: > 0 } messages)
+        {
+            foreach (var message in messages)
+            {
+                pieces++;
+                await Create<DeadLetterJobsFunction>().RunPiece(message.Body.ToString(), CancellationToken.None);
+                await Jobs.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+        }
+
+        return pieces;
     }
 
     /// <summary>Every stored dead letter, with its event.</summary>

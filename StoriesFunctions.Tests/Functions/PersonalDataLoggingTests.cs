@@ -89,9 +89,11 @@ public class PersonalDataLoggingTests
 
     private static async Task CallDeadLettersAsync(Forwarder forwarder)
     {
-        var function = forwarder.Create<DeadLettersFunction>();
-        await function.List(new FakeHttpRequestData(new FakeFunctionContext(forwarder.Services), "GET", new Uri("http://localhost/api/dead-letters"), null), CancellationToken.None);
-        await function.Replay(new FakeHttpRequestData(new FakeFunctionContext(forwarder.Services), "POST", new Uri("http://localhost/api/dead-letters/replay"), null), CancellationToken.None);
+        await forwarder.ApiAsync("GET", "dead-letters");
+        await forwarder.ApiAsync("GET", "dead-letters/count?reason=permanent");
+        await forwarder.ApiAsync("GET", "dead-letters?userId=" + Uri.EscapeDataString(Email));
+        await forwarder.ApiAsync("POST", "dead-letters/replay");
+        await forwarder.RunJobsAsync();
     }
 
     private static IEnumerable<string> Texts(FakeLogRecord record)
