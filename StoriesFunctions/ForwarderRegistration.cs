@@ -43,6 +43,7 @@ public static class ForwarderRegistration
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<DeliveryOptions, DeliveryOptionsValidator>(DeliveryOptions.Section);
+        services.AddValidatedOptions<DeadLetterOptions, DeadLetterOptionsValidator>(DeadLetterOptions.Section);
         services.AddSingleton(_ => StorageClients.CreateQueueService(configuration));
         services.AddSingleton(_ => StorageClients.CreateTableService(configuration));
         services.AddSingleton<EventQueue>();
@@ -59,6 +60,8 @@ public static class ForwarderRegistration
         services.AddSingleton<DeadLetterReplay>();
         services.AddSingleton<DeadLetterJobs>();
         services.AddSingleton<DeadLetterJobRunner>();
+        services.AddSingleton<DeliveryStats>();
+        services.AddHostedService(provider => provider.GetRequiredService<DeliveryStats>());
         return services;
     }
 

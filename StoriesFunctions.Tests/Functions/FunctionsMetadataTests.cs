@@ -21,24 +21,37 @@ public class FunctionsMetadataTests
         Functions[function].GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("direction").GetString() == "In");
 
     [Test]
-    public void Metadata_ListsExactlyTheSixFunctions() =>
-        Assert.That(Functions.Keys, Is.EquivalentTo(new[] { "SegmentWebhook", "DeliverEvents", "AdoptPoisonMessages", "ListDeadLetters", "ReplayDeadLetters", "BacklogGauges" }));
+    public void Metadata_ListsExactlyTheseFunctions() =>
+        Assert.That(Functions.Keys, Is.EquivalentTo(new[]
+        {
+            "SegmentWebhook", "DeliverEvents", "AdoptPoisonMessages", "BacklogGauges", "ExpireDeadLetters", "RunDeadLetterJob",
+            "ListDeadLetters", "CountDeadLetters", "ShowDeadLetter", "ReplayDeadLetters", "PurgeDeadLetters", "ShowDeadLetterJob",
+            "Console", "ConsoleSummary",
+        }));
 
     [Test]
-    public void BacklogGauges_RunsEveryMinute()
+    [TestCase("BacklogGauges", "0 * * * * *")]
+    [TestCase("ExpireDeadLetters", "0 0 * * * *")]
+    public void Timer_RunsOnItsSchedule(string function, string schedule)
     {
-        var trigger = Trigger("BacklogGauges");
+        var trigger = Trigger(function);
 
         Assert.Multiple(() =>
         {
             Assert.That(trigger.GetProperty("type").GetString(), Is.EqualTo("timerTrigger"));
-            Assert.That(trigger.GetProperty("schedule").GetString(), Is.EqualTo("0 * * * * *"));
+            Assert.That(trigger.GetProperty("schedule").GetString(), Is.EqualTo(schedule));
         });
     }
 
     [TestCase("SegmentWebhook", "segment", "post", "Function")]
     [TestCase("ListDeadLetters", "dead-letters", "get", "Admin")]
     [TestCase("ReplayDeadLetters", "dead-letters/replay", "post", "Admin")]
+    [TestCase("PurgeDeadLetters", "dead-letters/purge", "post", "Admin")]
+    [TestCase("CountDeadLetters", "dead-letters/count", "get", "Admin")]
+    [TestCase("ShowDeadLetter", "dead-letters/events/{messageId}", "get", "Admin")]
+    [TestCase("ShowDeadLetterJob", "dead-letters/jobs/{id}", "get", "Admin")]
+    [TestCase("Console", "console", "get", "Admin")]
+    [TestCase("ConsoleSummary", "console/summary", "get", "Admin")]
     public void HttpFunction_HasItsPublicRouteMethodAndAuthLevel(string function, string route, string method, string authLevel)
     {
         var trigger = Trigger(function);
@@ -54,6 +67,7 @@ public class FunctionsMetadataTests
 
     [TestCase("DeliverEvents", "segment-events")]
     [TestCase("AdoptPoisonMessages", "segment-events-poison")]
+    [TestCase("RunDeadLetterJob", "deadletter-jobs")]
     public void QueueFunction_IsTriggeredByItsQueueOnTheHostsStorageConnection(string function, string queue)
     {
         var trigger = Trigger(function);

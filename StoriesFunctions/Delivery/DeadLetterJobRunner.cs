@@ -1,18 +1,20 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StoriesFunctions.Telemetry;
 
 namespace StoriesFunctions.Delivery;
 
 /// <summary>
-/// Runs one piece of a dead-letter job: at most <see cref="PieceSize"/> dead letters, seconds of work, far inside the
+/// Runs one piece of a dead-letter job: at most <c>DeadLetters__JobPieceSize</c> dead letters, seconds of work, far inside the
 /// function timeout. It records its progress on the job's row, conditional on the version it read, then queues the
 /// next piece. A piece cut short by a crash runs again from the last recorded cursor: a replayed event queued twice is
 /// still delivered once (its claim), and a purged row deleted twice is just gone.
 /// </summary>
-public sealed class DeadLetterJobRunner(DeadLetterJobs jobs, DeadLetterStore store, DeadLetterReplay replay, TimeProvider time, ILogger<DeadLetterJobRunner> logger)
+public sealed class DeadLetterJobRunner(
+    DeadLetterJobs jobs, DeadLetterStore store, DeadLetterReplay replay, IOptions<DeadLetterOptions> options, TimeProvider time, ILogger<DeadLetterJobRunner> logger)
 {
-    public const int PieceSize = 200;
+    private readonly int _pieceSize = options.Value.JobPieceSize;
 
     public async Task RunPieceAsync(string id, CancellationToken cancellationToken)
     {
@@ -22,8 +24,8 @@ public sealed class DeadLetterJobRunner(DeadLetterJobs jobs, DeadLetterStore sto
             return;
         }
 
-        var room = job.Max is { } max ? Math.Max(max - job.Done - job.Skipped, 0) : PieceSize;
-        var (items, missing, cursor, last) = await NextAsync(job, Math.Min(room, PieceSize), cancellationToken).ConfigureAwait(false);
+        var room = job.Max is { } max ? Math.Max(max - job.Done - job.Skipped, 0) : _pieceSize;
+        var (items, missing, cursor, last) = await NextAsync(job, Math.Min(room, _pieceSize), cancellationToken).ConfigureAwait(false);
         var (done, skipped) = job.Kind switch
         {
             DeadLetterJobKind.Replay => await replay.ReplayAsync(items, cancellationToken).ConfigureAwait(false),

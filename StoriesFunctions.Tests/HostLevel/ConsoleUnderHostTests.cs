@@ -1,0 +1,143 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using Microsoft.Playwright;
+using StoriesFunctions.Delivery;
+using StoriesFunctions.Tests.Segment;
+using StoriesFunctions.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace StoriesFunctions.Tests.HostLevel;
+
+/// <summary>
+/// The operator's console in a real browser (the OS's headless Chromium, driven by Playwright) against the app under
+/// the real host: 40 dead letters with three reasons are listed in pages, filtered to one reason, replayed as a job
+/// once the cause is fixed (each delivered once), purged, and one is opened; each step is checked in the page and in
+/// storage. Saves the screenshot the README shows.
+/// </summary>
+[Category("Host")]
+[NonParallelizable]
+public class ConsoleUnderHostTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Test]
+    [CancelAfter(240_000)]
+    public async Task Console_FortyDeadLettersThreeReasons_ListedFilteredReplayedPurgedOpened(CancellationToken cancellationToken)
+    {
+        var chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
+        if (chromium is null)
+        {
+            Assert.Ignore("skipped: chromium not found (apt-get install -y chromium)");
+        }
+
+        await using var cluster = await HostCluster.StartAsync(1, new Dictionary<string, string?> { ["Delivery__MaxAttempts"] = "1" }, cancellationToken: cancellationToken);
+        var store = new DeadLetterStore(new TableServiceClient(cluster.StorageConnectionString));
+        var exhausted = await MakeFortyDeadLettersAsync(cluster, store, cancellationToken);
+        var summary = new Uri(cluster[0].BaseAddress, "api/console/summary");
+        await WaitForAsync(() => cluster[0].Http.GetStringAsync(summary, cancellationToken).Result.Contains("\"lastHour\":{\"received\":30,\"delivered\":0,\"retried\":0,\"deadLettered\":40}", StringComparison.Ordinal), cancellationToken);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 1000 } });
+        var rows = page.Locator("#list tbody tr");
+        await page.GotoAsync(new Uri(cluster[0].BaseAddress, "api/console").AbsoluteUri);
+
+        // Listed in pages of 25, the backlog and counts shown.
+        await Expect(rows).ToHaveCountAsync(25);
+        await Expect(page.Locator("#backlog-messages")).ToHaveTextAsync("0");
+        await Expect(page.Locator("#counts-hour td").Nth(0)).ToHaveTextAsync("30");
+        await Expect(page.Locator("#counts-day td").Nth(3)).ToHaveTextAsync("40");
+        await page.ScreenshotAsync(new() { Path = ScreenshotPath() });
+        await page.ClickAsync("#more");
+        await Expect(rows).ToHaveCountAsync(40);
+
+        // Filtered to one reason, replayed after the fix: each delivered once, the rest still there.
+        await page.SelectOptionAsync("select[name=reason]", "retries exhausted");
+        await page.ClickAsync("#apply");
+        await Expect(rows).ToHaveCountAsync(15);
+        await page.ClickAsync("#replay");
+        await Expect(page.Locator("#confirm-text")).ToHaveTextAsync("This will replay 15 dead letters. Go on?");
+        await page.ClickAsync("#confirm-yes");
+        await Expect(page.Locator("#job")).ToContainTextAsync("completed: 15 replayed", new() { Timeout = 30_000 });
+        await Expect(rows).ToHaveCountAsync(0);
+        await WaitForAsync(() => Created(cluster).Count >= 15, cancellationToken);
+
+        // Purged: gone from the page and from storage.
+        await page.SelectOptionAsync("select[name=reason]", "permanent");
+        await page.ClickAsync("#apply");
+        await Expect(rows).ToHaveCountAsync(15);
+        await page.ClickAsync("#purge");
+        await Expect(page.Locator("#confirm-text")).ToContainTextAsync("purge (delete, events and all) 15 dead letters");
+        await page.ClickAsync("#confirm-yes");
+        await Expect(page.Locator("#job")).ToContainTextAsync("completed: 15 purged", new() { Timeout = 30_000 });
+
+        // One opened: its event, personal data and all, only now.
+        await page.SelectOptionAsync("select[name=reason]", string.Empty);
+        await page.ClickAsync("#apply");
+        await Expect(rows).ToHaveCountAsync(10);
+        await Expect(page.Locator("#list")).Not.ToContainTextAsync("moved-");
+        await rows.First.Locator("button").ClickAsync();
+        await Expect(page.Locator("#detail-body")).ToContainTextAsync("\"userId\": \"moved-");
+
+        var left = await ListAllAsync(store, cancellationToken);
+        Assert.Multiple(() =>
+        {
+            Assert.That(left.Select(d => DeadLetterFilter.KindOf(d.Letter.Reason)).Distinct(), Is.EqualTo(new[] { "host moved" }));
+            Assert.That(left, Has.Count.EqualTo(10));
+            Assert.That(Created(cluster).Order(), Is.EqualTo(exhausted.Order()), "each replayed event delivered once");
+        });
+    }
+
+    /// <summary>15 refused (422), 15 whose one attempt failed (503), 10 the host moved to poison.</summary>
+    private static async Task<List<string>> MakeFortyDeadLettersAsync(HostCluster cluster, DeadLetterStore store, CancellationToken cancellationToken)
+    {
+        var refused = Enumerable.Range(0, 15).Select(i => SegmentEventBuilder.Track().With("userId", $"refused-{i}").With("event", $"Refused {i}").Json());
+        var exhausted = Enumerable.Range(0, 15).Select(i => SegmentEventBuilder.Track().With("userId", $"exhausted-{i}").With("event", $"Exhausted {i}")).ToList();
+        cluster.Stories.FailAll(StoriesReply.Status(422, "{\"message\":\"invalid\"}"));
+        using (var answer = await cluster[0].PostWebhookAsync("[" + string.Join(",", refused) + "]", cancellationToken: cancellationToken))
+        {
+            answer.EnsureSuccessStatusCode();
+        }
+
+        await WaitForAsync(() => ListAllAsync(store, cancellationToken).Result.Count >= 15, cancellationToken);
+        cluster.Stories.FailAll(StoriesReply.Status(503));
+        using (var answer = await cluster[0].PostWebhookAsync("[" + string.Join(",", exhausted.Select(e => e.Json())) + "]", cancellationToken: cancellationToken))
+        {
+            answer.EnsureSuccessStatusCode();
+        }
+
+        var packer = new EnvelopePacker();
+        foreach (var i in Enumerable.Range(0, 10))
+        {
+            var evt = SegmentEventBuilder.Track().With("userId", $"moved-{i}").With("event", $"Moved {i}");
+            packer.Add(evt.MessageId, DateTimeOffset.UtcNow, evt.Element());
+        }
+
+        foreach (var envelope in packer.Complete())
+        {
+            await cluster.Poison.SendMessageAsync(envelope, null, null, cancellationToken);
+        }
+
+        await WaitForAsync(() => ListAllAsync(store, cancellationToken).Result.Count >= 40, cancellationToken);
+        cluster.Stories.Recover();
+        return [.. exhausted.Select(e => string.Create(CultureInfo.InvariantCulture, $"Exhausted {exhausted.IndexOf(e)}"))];
+    }
+
+    private static async Task<List<StoredDeadLetter>> ListAllAsync(DeadLetterStore store, CancellationToken cancellationToken) =>
+        [.. (await store.ListAsync(1000, null, false, cancellationToken)).Page];
+
+    private static List<string> Created(HostCluster cluster) =>
+        [.. cluster.Stories.Requests.Where(r => r is { Path: "/v1/events", StatusCode: 201 }).Select(r => r.Json.GetProperty("data").GetProperty("content").GetString()!)];
+
+    private static async Task WaitForAsync(Func<bool> done, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!done() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+
+    private static string ScreenshotPath() =>
+        Path.Combine(TestContext.CurrentContext.WorkDirectory, "console.png");
+}
