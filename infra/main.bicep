@@ -29,6 +29,11 @@ param segmentSharedSecret string
 @description('E-mail address that is alerted when events are dead-lettered.')
 param alertEmail string
 
+@minValue(0)
+@maxValue(3650)
+@description('Days a dead letter is kept before it is purged, event and all; 0 keeps them until an operator acts.')
+param deadLetterRetentionDays int = 0
+
 @minValue(5)
 @description('Alert when the oldest event waiting for delivery is older than this many minutes.')
 param backlogAgeAlertMinutes int = 60
@@ -227,6 +232,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Delivery__DedupeRetention: deliveryDedupeRetention
       Delivery__InvocationBudget: deliveryInvocationBudget
       Delivery__ClaimLease: deliveryClaimLease
+      DeadLetters__RetentionDays: string(deadLetterRetentionDays)
     }
   }
 }

@@ -81,6 +81,7 @@ public sealed class AppSettingsTests
     [TestCase("Stories__SyncUsers", "true")]
     [TestCase("Stories__EventDataFormat", "object")]
     [TestCase("Stories__RateLimit", "")]
+    [TestCase("DeadLetters__RetentionDays", "0")]
     [TestCase("Stories__AttemptTimeout", "00:00:10")]
     [TestCase("Stories__QuickRetries", "2")]
     [TestCase("Stories__QuickRetryDelay", "00:00:01")]

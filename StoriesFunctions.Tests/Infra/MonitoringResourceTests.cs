@@ -50,6 +50,42 @@ public sealed class MonitoringResourceTests
         }
     }
 
+    private JsonNode Workbook() => JsonNode.Parse((string)snapshot.Single("Microsoft.Insights/workbooks")["properties"]!["serializedData"]!)!;
+
+    [TestCase("events", "storiesfunctions.events.received", "storiesfunctions.events.delivered", "storiesfunctions.events.retried", "storiesfunctions.events.dead_lettered")]
+    [TestCase("stories-latency", "dependencies", "percentile(duration, 50)", "percentile(duration, 99)")]
+    [TestCase("stories-throttled", "dependencies", "resultCode == \"429\"")]
+    [TestCase("backlog", "storiesfunctions.backlog.oldest_age")]
+    [TestCase("dead-letters-by-reason", "storiesfunctions.events.dead_lettered", "customDimensions.reason")]
+    public void Workbook_Chart_QueriesItsTelemetry(string chart, params string[] fragments)
+    {
+        var item = Workbook()["items"]!.AsArray().Single(i => (string?)i!["name"] == chart)!;
+        var query = (string?)item["content"]!["query"];
+
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var fragment in fragments)
+            {
+                Assert.That(query, Does.Contain(fragment));
+            }
+
+            Assert.That(chart == "dead-letters-by-reason" || query!.Contains("bin(timestamp, 1m)", StringComparison.Ordinal), Is.True, "per minute");
+        }
+    }
+
+    [Test]
+    public void Workbook_IsSharedOnTheApplicationInsightsComponent()
+    {
+        var workbook = snapshot.Single("Microsoft.Insights/workbooks");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((string?)workbook["kind"], Is.EqualTo("shared"));
+            Assert.That((string?)workbook["properties"]!["sourceId"], Is.EqualTo(snapshot.ResourceId("Microsoft.Insights/components")));
+            Assert.That((string?)Workbook()["fallbackResourceIds"]![0], Is.EqualTo(snapshot.ResourceId("Microsoft.Insights/components")));
+        }
+    }
+
     [Test]
     public void ActionGroup_EmailReceiver_IsTheAlertEmailParameter()
     {
