@@ -30,11 +30,32 @@ public class ConsoleUnderHostTests
             Assert.Ignore("skipped: chromium not found (apt-get install -y chromium)");
         }
 
-        await using var cluster = await HostCluster.StartAsync(1, new Dictionary<string, string?> { ["Delivery__MaxAttempts"] = "1" }, cancellationToken: cancellationToken);
+        // Pieces of 4: every job here runs in several pieces, each queued by the last.
+        var settings = new Dictionary<string, string?> { ["Delivery__MaxAttempts"] = "1", ["DeadLetters__JobPieceSize"] = "4" };
+        await using var cluster = await HostCluster.StartAsync(1, settings, cancellationToken: cancellationToken);
         var store = new DeadLetterStore(new TableServiceClient(cluster.StorageConnectionString));
         var exhausted = await MakeFortyDeadLettersAsync(cluster, store, cancellationToken);
         var summary = new Uri(cluster[0].BaseAddress, "api/console/summary");
         await WaitForAsync(() => cluster[0].Http.GetStringAsync(summary, cancellationToken).Result.Contains("\"lastHour\":{\"received\":30,\"delivered\":0,\"retried\":0,\"deadLettered\":40}", StringComparison.Ordinal), cancellationToken);
+
+        // The HTTP API under the host: pages of 15 and a filtered count.
+        var pages = new List<int>();
+        string? next = null;
+        do
+        {
+            using var listed = await GetJsonAsync(cluster, "api/dead-letters?max=15" + (next is null ? string.Empty : "&next=" + Uri.EscapeDataString(next)), cancellationToken);
+            pages.Add(listed.RootElement.GetProperty("deadLetters").GetArrayLength());
+            next = listed.RootElement.GetProperty("next").GetString();
+        }
+        while (next is not null && pages.Count < 10);
+
+        using var moved = await GetJsonAsync(cluster, "api/dead-letters/count?reason=host%20moved", cancellationToken);
+        Assert.Multiple(() =>
+        {
+            Assert.That(pages.Sum(), Is.EqualTo(40));
+            Assert.That(pages, Has.Count.InRange(3, 4));
+            Assert.That(moved.RootElement.GetProperty("count").GetInt32(), Is.EqualTo(10));
+        });
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] });
@@ -122,6 +143,9 @@ public class ConsoleUnderHostTests
         cluster.Stories.Recover();
         return [.. exhausted.Select(e => string.Create(CultureInfo.InvariantCulture, $"Exhausted {exhausted.IndexOf(e)}"))];
     }
+
+    private static async Task<System.Text.Json.JsonDocument> GetJsonAsync(HostCluster cluster, string path, CancellationToken cancellationToken) =>
+        System.Text.Json.JsonDocument.Parse(await cluster[0].Http.GetStringAsync(new Uri(cluster[0].BaseAddress, path), cancellationToken));
 
     private static async Task<List<StoredDeadLetter>> ListAllAsync(DeadLetterStore store, CancellationToken cancellationToken) =>
         [.. (await store.ListAsync(1000, null, false, cancellationToken)).Page];
