@@ -67,6 +67,7 @@ public static class ForwarderRegistration
 
     public static IServiceCollection AddForwarderTelemetry(this IServiceCollection services)
     {
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
         services.AddMetrics();
         services.AddSingleton<ForwarderMetrics>();
         services.AddSingleton(TimeProvider.System);

@@ -61,14 +61,15 @@ internal sealed class Forwarder : IAsyncDisposable
         ["Delivery:MaxAttempts"] = "3",
     };
 
-    public static async Task<Forwarder> StartAsync(Uri storiesBaseUrl, Action<Dictionary<string, string?>>? configure = null, string? storageConnectionString = null)
+    public static async Task<Forwarder> StartAsync(
+        Uri storiesBaseUrl, Action<Dictionary<string, string?>>? configure = null, string? storageConnectionString = null, Action<IHostApplicationBuilder>? services = null)
     {
         var azurite = await Azurite.EnsureStartedAsync();
         var settings = FastSettings(storiesBaseUrl);
         settings["AzureWebJobsStorage"] = storageConnectionString ?? azurite.ConnectionString;
         configure?.Invoke(settings);
 
-        var host = Build(settings);
+        var host = Build(settings, services);
         await host.StartAsync();
         var forwarder = new Forwarder(host, azurite);
         if (storageConnectionString is null)
@@ -87,7 +88,7 @@ internal sealed class Forwarder : IAsyncDisposable
     }
 
     /// <summary>The container the app builds, with validation on build and scopes, and logs captured.</summary>
-    public static IHost Build(IDictionary<string, string?> settings)
+    public static IHost Build(IDictionary<string, string?> settings, Action<IHostApplicationBuilder>? services = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
         builder.Configuration.Sources.Clear();
@@ -96,6 +97,7 @@ internal sealed class Forwarder : IAsyncDisposable
         builder.ConfigureContainer(new Microsoft.Extensions.DependencyInjection.DefaultServiceProviderFactory(
             new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
         builder.AddStoriesForwarder();
+        services?.Invoke(builder);
         return builder.Build();
     }
 

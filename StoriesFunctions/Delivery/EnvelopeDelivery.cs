@@ -18,6 +18,7 @@ public sealed class EnvelopeDelivery(
     DeadLetters deadLetters,
     RetrySchedule schedule,
     IOptions<DeliveryOptions> options,
+    IOptions<TelemetryOptions> telemetry,
     ForwarderMetrics metrics,
     TimeProvider time,
     ILogger<EnvelopeDelivery> logger)
@@ -36,6 +37,7 @@ public sealed class EnvelopeDelivery(
         var asks = new BudgetAsks(envelope, delivery);
         var (order, outage, later) = (new UserOrder(), new DeliveryOutage(), new RetryEnvelopes());
         var (tried, handedOver, waiting) = (0, false, (TimeSpan?)null);
+        var tally = new MessageTally();
         for (var i = 0; i < envelope.Events.Count; i++)
         {
             var item = envelope.Events[i];
@@ -70,11 +72,54 @@ public sealed class EnvelopeDelivery(
                 var verdict = DeliveryPolicy.Decide(outcome, first.Attempt, schedule, time.GetUtcNow(), random);
                 outage.Observe(outcome, verdict);
                 waiting = verdict is DeliveryVerdict.Defer { Scheduled: true } scheduled ? scheduled.Delay : null;
+                tally.Count(outcome, verdict);
                 await ApplyAsync(first, outcome, verdict, order, later, cancellationToken).ConfigureAwait(false);
             }
         }
 
         await SendLaterAsync(queueMessageId, later, outage.Refused, cancellationToken).ConfigureAwait(false);
+        var level = tally.AllDelivered(envelope.Events.Count) ? telemetry.Value.SuccessLevel : LogLevel.Information;
+        if (logger.IsEnabled(level))
+        {
+            var elapsedMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
+            Log.MessageDelivered(logger, level, queueMessageId, envelope.Events.Count, tally.Delivered, tally.Duplicates, tally.Retried,
+                later.Count - tally.Retried, tally.DeadLettered, elapsedMs);
+        }
+    }
+
+    /// <summary>What became of a message's events, for its one summary line.</summary>
+    private sealed class MessageTally
+    {
+        public int Delivered { get; private set; }
+
+        public int Duplicates { get; private set; }
+
+        public int Retried { get; private set; }
+
+        public int DeadLettered { get; private set; }
+
+        public bool AllDelivered(int events) => Delivered + Duplicates == events;
+
+        public void Count(DeliveryOutcome outcome, DeliveryVerdict verdict)
+        {
+            switch (verdict)
+            {
+                case DeliveryVerdict.Done when outcome.Result == DeliveryResult.AlreadyDelivered:
+                    Duplicates++;
+                    break;
+                case DeliveryVerdict.Done:
+                    Delivered++;
+                    break;
+                case DeliveryVerdict.Defer defer when defer.NextAttempt > 0 && outcome.Result == DeliveryResult.Transient:
+                    Retried++;
+                    break;
+                case DeliveryVerdict.DeadLetter:
+                    DeadLettered++;
+                    break;
+                default:
+                    break;
+            }
+        }
     }
 
     /// <summary>Slots first, then the calls. After a 429 the event asks once more, ahead of newer messages.</summary>
@@ -143,7 +188,7 @@ public sealed class EnvelopeDelivery(
         var latency = time.GetUtcNow() - item.ReceivedAt;
         metrics.Delivered.Add(1, new KeyValuePair<string, object?>("type", outcome.Type));
         metrics.Latency.Record(latency.TotalMilliseconds, new KeyValuePair<string, object?>("type", outcome.Type));
-        Log.EventDelivered(logger, item.MessageId, outcome.Type, outcome.StatusCode ?? 0, item.Attempt, (long)latency.TotalMilliseconds);
+        Log.EventDelivered(logger, telemetry.Value.SuccessLevel, item.MessageId, outcome.Type, outcome.StatusCode ?? 0, item.Attempt, (long)latency.TotalMilliseconds);
     }
 
     private async Task SendLaterAsync(string queueMessageId, RetryEnvelopes later, DeliveryVerdict.HoldMessage? refused, CancellationToken cancellationToken)

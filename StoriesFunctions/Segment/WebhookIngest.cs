@@ -14,6 +14,7 @@ public sealed class WebhookIngest(
     SignatureVerifier signatures,
     EventQueue queue,
     IOptions<SegmentOptions> options,
+    IOptions<Telemetry.TelemetryOptions> telemetry,
     ForwarderMetrics metrics,
     TimeProvider time,
     ILogger<WebhookIngest> logger)
@@ -68,9 +69,14 @@ public sealed class WebhookIngest(
         }
 
         metrics.Queued.Add(sorted.Accepted.Count);
-        foreach (var verdict in sorted.Accepted)
+        var success = telemetry.Value.SuccessLevel;
+        if (logger.IsEnabled(success))
         {
-            Log.EventQueued(logger, verdict.MessageId!, verdict.Type.ToWireName());
+            foreach (var verdict in sorted.Accepted)
+            {
+                var type = verdict.Type.ToWireName();
+                Log.EventQueued(logger, success, verdict.MessageId!, type);
+            }
         }
 
         return Completed(sorted.Result(200, sorted.Accepted.Count), envelopes.Count);
@@ -123,7 +129,9 @@ public sealed class WebhookIngest(
 
     private IngestResult Completed(IngestResult result, int envelopes)
     {
-        Log.IngestCompleted(logger, result.StatusCode, result.Queued + result.Skipped.Count + result.Rejected.Count, result.Queued, result.Skipped.Count, result.Rejected.Count, envelopes);
+        // A call whose every event was queued is a success: summarized at the success level; anything else always.
+        var level = result.StatusCode == 200 && result.Skipped.Count == 0 && result.Rejected.Count == 0 ? telemetry.Value.SuccessLevel : LogLevel.Information;
+        Log.IngestCompleted(logger, level, result.StatusCode, result.Queued + result.Skipped.Count + result.Rejected.Count, result.Queued, result.Skipped.Count, result.Rejected.Count, envelopes);
         return result;
     }
 

@@ -12,11 +12,11 @@ public static partial class Log
     [LoggerMessage(1, LogLevel.Warning, "Segment__SharedSecret is not set: webhook requests are authenticated by the function key alone and X-Signature is not checked. Set the Webhooks destination's shared secret to check it.")]
     public static partial void SharedSecretMissing(ILogger logger);
 
-    [LoggerMessage(100, LogLevel.Information, "Webhook call answered {StatusCode}: {Received} received, {Queued} queued, {Skipped} skipped, {Rejected} rejected in {Envelopes} messages")]
-    public static partial void IngestCompleted(ILogger logger, int statusCode, int received, int queued, int skipped, int rejected, int envelopes);
+    [LoggerMessage(EventId = 100, Message = "Webhook call answered {StatusCode}: {Received} received, {Queued} queued, {Skipped} skipped, {Rejected} rejected in {Envelopes} messages")]
+    public static partial void IngestCompleted(ILogger logger, LogLevel level, int statusCode, int received, int queued, int skipped, int rejected, int envelopes);
 
-    [LoggerMessage(101, LogLevel.Information, "Event {MessageId} of type {EventType} queued")]
-    public static partial void EventQueued(ILogger logger, string messageId, string eventType);
+    [LoggerMessage(EventId = 101, Message = "Event {MessageId} of type {EventType} queued")]
+    public static partial void EventQueued(ILogger logger, LogLevel level, string messageId, string eventType);
 
     [LoggerMessage(102, LogLevel.Information, "Event {MessageId} of type {EventType} skipped: {Reason}")]
     public static partial void EventSkipped(ILogger logger, string? messageId, string eventType, string reason);
@@ -30,8 +30,11 @@ public static partial class Log
     [LoggerMessage(105, LogLevel.Error, "Webhook call answered 503: {Events} events could not be queued; Segment will retry")]
     public static partial void QueueWriteFailed(ILogger logger, Exception exception, int events);
 
-    [LoggerMessage(200, LogLevel.Information, "Event {MessageId} of type {EventType} delivered: Stories answered {StatusCode} on attempt {Attempt}, {LatencyMs} ms after receipt")]
-    public static partial void EventDelivered(ILogger logger, string messageId, string eventType, int statusCode, int attempt, long latencyMs);
+    [LoggerMessage(EventId = 200, Message = "Event {MessageId} of type {EventType} delivered: Stories answered {StatusCode} on attempt {Attempt}, {LatencyMs} ms after receipt")]
+    public static partial void EventDelivered(ILogger logger, LogLevel level, string messageId, string eventType, int statusCode, int attempt, long latencyMs);
+
+    [LoggerMessage(EventId = 214, Message = "Queue message {QueueMessageId}: {Events} events, {Delivered} delivered, {Duplicates} delivered before, {Retried} retried, {Waiting} waiting, {DeadLettered} dead-lettered in {ElapsedMs} ms")]
+    public static partial void MessageDelivered(ILogger logger, LogLevel level, string queueMessageId, int events, int delivered, int duplicates, int retried, int waiting, int deadLettered, long elapsedMs);
 
     [LoggerMessage(201, LogLevel.Information, "Event {MessageId} of type {EventType} was delivered before: not sent again")]
     public static partial void DuplicateSkipped(ILogger logger, string messageId, string eventType);
