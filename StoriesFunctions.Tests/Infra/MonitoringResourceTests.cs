@@ -53,8 +53,8 @@ public sealed class MonitoringResourceTests
     private JsonNode Workbook() => JsonNode.Parse((string)snapshot.Single("Microsoft.Insights/workbooks")["properties"]!["serializedData"]!)!;
 
     [TestCase("events", "storiesfunctions.events.received", "storiesfunctions.events.delivered", "storiesfunctions.events.retried", "storiesfunctions.events.dead_lettered")]
-    [TestCase("stories-latency", "dependencies", "percentile(duration, 50)", "percentile(duration, 99)")]
-    [TestCase("stories-throttled", "dependencies", "resultCode == \"429\"")]
+    [TestCase("stories-latency", "storiesfunctions.stories.latency_bucket", "0.5 * total", "0.99 * total")]
+    [TestCase("stories-throttled", "storiesfunctions.stories.calls", "customDimensions.status) == \"429\"")]
     [TestCase("backlog", "storiesfunctions.backlog.oldest_age")]
     [TestCase("dead-letters-by-reason", "storiesfunctions.events.dead_lettered", "customDimensions.reason")]
     public void Workbook_Chart_QueriesItsTelemetry(string chart, params string[] fragments)
@@ -70,6 +70,7 @@ public sealed class MonitoringResourceTests
             }
 
             Assert.That(chart == "dead-letters-by-reason" || query!.Contains("bin(timestamp, 1m)", StringComparison.Ordinal), Is.True, "per minute");
+            Assert.That(query, Does.Not.Contain("dependencies"), "dependency tracking is off: charts read the app's metrics");
         }
     }
 

@@ -103,7 +103,8 @@ public class TelemetryVolumeTests
         {
             Assert.That(traces.Count(t => t.Message.Contains(" delivered: Stories answered", StringComparison.Ordinal)), eventTraces ? Is.EqualTo(events) : Is.Zero);
             Assert.That(traces.Count(t => t.Message.Contains(" queued", StringComparison.Ordinal) && t.Message.StartsWith("Event ", StringComparison.Ordinal)), eventTraces ? Is.EqualTo(events) : Is.Zero);
-            Assert.That(sent.OfType<MetricTelemetry>().Select(m => m.Name), Has.Member("storiesfunctions.events.delivered"));
+            Assert.That(sent.OfType<MetricTelemetry>().Select(m => m.Name), Has.Member("storiesfunctions.events.delivered").And.Member("storiesfunctions.stories.latency_bucket"));
+            Assert.That(sent.OfType<DependencyTelemetry>(), Is.Empty, "dependency tracking is off");
         });
     }
 

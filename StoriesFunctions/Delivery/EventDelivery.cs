@@ -8,7 +8,7 @@ namespace StoriesFunctions.Delivery;
 /// each in its own budget slot, and record each as soon as Stories accepts it. Returns the facts; knows nothing of
 /// attempts or queues. A 429 pauses every instance (<see cref="StoriesBudget"/>) and ends the attempt as throttled.
 /// </summary>
-public sealed class EventDelivery(StoriesMapper mapper, StoriesClient stories, DeliveryClaims claims, StoriesBudget budget, TimeProvider time)
+public sealed class EventDelivery(StoriesMapper mapper, StoriesClient stories, DeliveryClaims claims, StoriesBudget budget, Telemetry.ForwarderMetrics metrics, TimeProvider time)
 {
     /// <summary>Stories calls this event will make: what it asks of the budget.</summary>
     public int CallsFor(EnvelopeEvent item) => mapper.CallsFor(EventTypeOf(item));
@@ -75,7 +75,9 @@ public sealed class EventDelivery(StoriesMapper mapper, StoriesClient stories, D
             await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
         }
 
+        var started = time.GetTimestamp();
         var response = await stories.SendAsync(call, cancellationToken).ConfigureAwait(false);
+        metrics.StoriesCall(response.StatusCode is { } status ? (int)status : null, time.GetElapsedTime(started));
         await budget.ObserveAsync(response, cancellationToken).ConfigureAwait(false);
         return response;
     }

@@ -27,6 +27,9 @@ public sealed class ForwarderMetrics
         BacklogMessages = meter.CreateGauge<long>("storiesfunctions.backlog.messages", "{message}", "Messages in segment-events, waiting or deferred.");
         BacklogOldestAge = meter.CreateGauge<double>("storiesfunctions.backlog.oldest_age", "s", "Age of the oldest event waiting for delivery.");
         BacklogTimeToDrain = meter.CreateGauge<double>("storiesfunctions.backlog.time_to_drain", "s", "Estimated time to deliver the backlog at the Stories rate limit.");
+        StoriesCalls = meter.CreateCounter<long>("storiesfunctions.stories.calls", "{call}", "Calls to Stories, by status code (\"none\" when no answer came).");
+        StoriesLatency = meter.CreateHistogram<double>("storiesfunctions.stories.latency", "ms", "Time one Stories call took, retries included.");
+        StoriesLatencyBuckets = meter.CreateCounter<long>("storiesfunctions.stories.latency_bucket", "{call}", "Stories calls by latency bucket (le: upper bound in ms), for percentiles from pre-aggregated data.");
         Latency = meter.CreateHistogram<double>("storiesfunctions.delivery.latency", "ms", "From receipt by the webhook to Stories' acceptance.");
     }
 
@@ -57,6 +60,25 @@ public sealed class ForwarderMetrics
     public Gauge<double> BacklogOldestAge { get; }
 
     public Gauge<double> BacklogTimeToDrain { get; }
+
+    public Counter<long> StoriesCalls { get; }
+
+    public Histogram<double> StoriesLatency { get; }
+
+    public Counter<long> StoriesLatencyBuckets { get; }
+
+    /// <summary>Upper bounds (ms) of <see cref="StoriesLatencyBuckets"/>; the last catches everything.</summary>
+    public static readonly double[] LatencyBounds = [25, 50, 100, 200, 400, 800, 1600, 3200, 6400, 12800, 30000, double.MaxValue];
+
+    /// <summary>Counts and times one Stories call.</summary>
+    public void StoriesCall(int? statusCode, TimeSpan took)
+    {
+        var status = statusCode is { } code ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none";
+        StoriesCalls.Add(1, new KeyValuePair<string, object?>("status", status));
+        StoriesLatency.Record(took.TotalMilliseconds);
+        var bound = LatencyBounds.First(b => took.TotalMilliseconds <= b);
+        StoriesLatencyBuckets.Add(1, new KeyValuePair<string, object?>("le", bound == double.MaxValue ? "inf" : bound.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
 
     public Histogram<double> Latency { get; }
 }
