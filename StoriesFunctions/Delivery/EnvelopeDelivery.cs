@@ -110,7 +110,7 @@ public sealed class EnvelopeDelivery(
                 case DeliveryVerdict.Done:
                     Delivered++;
                     break;
-                case DeliveryVerdict.Defer defer when defer.NextAttempt > 0 && outcome.Result == DeliveryResult.Transient:
+                case DeliveryVerdict.Defer when outcome.Result == DeliveryResult.Transient:
                     Retried++;
                     break;
                 case DeliveryVerdict.DeadLetter:
