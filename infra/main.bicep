@@ -93,6 +93,14 @@ param deliveryInvocationBudget string = '00:02:00'
 @description('How long a copy\'s claim on an event keeps other copies from posting it (TimeSpan; longer than one Stories call with its quick retries).')
 param deliveryClaimLease string = '00:02:00'
 
+@minValue(1)
+@maxValue(1000)
+@description('Dead letters one piece of a replay or purge job handles (seconds of work, far inside a function timeout).')
+param deadLetterJobPieceSize int = 200
+
+@description('Trace every queued and delivered event at Information, for troubleshooting (failures are always traced). Multiplies the trace volume.')
+param telemetryEventTraces bool = false
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -233,6 +241,8 @@ module functionApp 'modules/functionapp.bicep' = {
       Delivery__InvocationBudget: deliveryInvocationBudget
       Delivery__ClaimLease: deliveryClaimLease
       DeadLetters__RetentionDays: string(deadLetterRetentionDays)
+      DeadLetters__JobPieceSize: string(deadLetterJobPieceSize)
+      Telemetry__EventTraces: telemetryEventTraces ? 'true' : 'false'
     }
   }
 }

@@ -82,6 +82,8 @@ public sealed class AppSettingsTests
     [TestCase("Stories__EventDataFormat", "object")]
     [TestCase("Stories__RateLimit", "")]
     [TestCase("DeadLetters__RetentionDays", "0")]
+    [TestCase("DeadLetters__JobPieceSize", "200")]
+    [TestCase("Telemetry__EventTraces", "false")]
     [TestCase("Stories__AttemptTimeout", "00:00:10")]
     [TestCase("Stories__QuickRetries", "2")]
     [TestCase("Stories__QuickRetryDelay", "00:00:01")]

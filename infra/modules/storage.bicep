@@ -66,6 +66,12 @@ resource poisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@202
   name: '${queueName}-poison'
 }
 
+// Pieces of dead-letter replay and purge jobs (the app also creates it when missing, as it does the others locally).
+resource jobsQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2026-06-01' = {
+  parent: queueService
+  name: 'deadletter-jobs'
+}
+
 // No table is declared: the app creates one table per retention period (delivered<N>)
 // and expires de-duplication records by dropping a whole table, so it needs to create
 // and delete tables, which only an account-scoped assignment allows.
