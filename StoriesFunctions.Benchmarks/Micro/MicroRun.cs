@@ -30,7 +30,8 @@ internal static class MicroRun
     {
         var reports = summary.Reports.Where(r => r.BenchmarkCase.Descriptor.Categories.Contains(category) && r.ResultStatistics is not null).ToList();
         var parse = reports.Find(r => r.BenchmarkCase.Descriptor.Baseline);
-        var ingest = reports.Find(r => !r.BenchmarkCase.Descriptor.Baseline);
+        var ingest = reports.Find(r => r.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\'') == "ingest");
+        var writes = reports.Find(r => r.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\'') == IngestBenchmarks.ReadyMadeWrites);
         if (parse is null || ingest is null)
         {
             return;
@@ -38,7 +39,16 @@ internal static class MicroRun
 
         var parseNs = parse.ResultStatistics!.Mean;
         var ingestNs = ingest.ResultStatistics!.Mean;
-        table.Add($"ingest CPU, {category}", $"{ingestNs / 1000:0.00} µs", $"{parseNs / 1000:0.00} µs (parse)", ingestNs / parseNs, "≤ 3×", ingestNs / parseNs <= CpuTarget);
+        table.Add($"ingest CPU, {category}", $"{ingestNs / 1000:0.00} µs", $"{parseNs / 1000:0.00} µs (parse)", ingestNs / parseNs, "≤ 3× (parse alone)", ingestNs / parseNs <= CpuTarget);
+        if (writes is not null)
+        {
+            // The least work any ingest does: parse the bytes and write the same envelopes through the same client.
+            var writesNs = writes.ResultStatistics!.Mean;
+            var floorNs = parseNs + writesNs;
+            table.Add($"ingest CPU, {category}", $"{ingestNs / 1000:0.00} µs", $"{floorNs / 1000:0.00} µs (parse + ready-made writes)", ingestNs / floorNs, "≤ 1.3× (parse + writes)", ingestNs / floorNs <= 1.3);
+            table.Add($"  of which before I/O, {category}", $"{(ingestNs - writesNs) / 1000:0.00} µs", $"{parseNs / 1000:0.00} µs (parse)", (ingestNs - writesNs) / parseNs, "≤ 3×", (ingestNs - writesNs) / parseNs <= CpuTarget);
+            table.Add($"  of which SDK writes, {category}", $"{writesNs / 1000:0.00} µs", "—", null, "report", null);
+        }
 
         var allocated = ingest.GcStats.GetBytesAllocatedPerOperation(ingest.BenchmarkCase) ?? 0;
         var parseAllocated = parse.GcStats.GetBytesAllocatedPerOperation(parse.BenchmarkCase) ?? 0;

@@ -15,11 +15,14 @@ namespace StoriesFunctions.Benchmarks.Micro;
 /// </summary>
 internal static class ProductionIngest
 {
-    public static WebhookIngest Create()
+    public static WebhookIngest Create() => Create(out _);
+
+    /// <summary>The ingest, and the queue it writes through (for the ready-made writes it is compared with).</summary>
+    public static WebhookIngest Create(out EventQueue queue)
     {
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64, Transport = new HttpClientTransport(new HttpClient(new CannedQueueHandler())) };
         queueOptions.Retry.MaxRetries = 0;
-        var queue = new EventQueue(new QueueServiceClient("UseDevelopmentStorage=true", queueOptions));
+        queue = new EventQueue(new QueueServiceClient("UseDevelopmentStorage=true", queueOptions));
         var segment = Options.Create(new SegmentOptions { SharedSecret = SampleEvents.SharedSecret });
         var metrics = new ServiceCollection().AddMetrics().AddSingleton<ForwarderMetrics>().BuildServiceProvider().GetRequiredService<ForwarderMetrics>();
         var logs = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Information).AddProvider(new FormattingSink()));

@@ -13,7 +13,9 @@ public static class AppBuild
 {
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
     private static readonly Lazy<string> Root = new(() => Directory.CreateTempSubdirectory("stories-host-app-").FullName);
-    private static readonly Lazy<Task<string>> Built = new(BuildAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<Task<string>> Built = new(() => BuildAsync("app"), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<Task<string>> BuiltWithBaseline =
+        new(() => BuildAsync("app-baseline", "-p:HostBenchmarkBaseline=true"), LazyThreadSafetyMode.ExecutionAndPublication);
 
     // Set by the dotnet CLI for the build that launched the tests; a nested build must choose its own.
     private static readonly string[] InheritedMsBuildVariables =
@@ -43,6 +45,12 @@ public static class AppBuild
     /// <summary>The app's build output folder; the first call builds (thread-safe, once per run, also when it fails).</summary>
     public static Task<string> OutputAsync(CancellationToken cancellationToken = default) => Built.Value.WaitAsync(cancellationToken);
 
+    /// <summary>
+    /// The app built with the benchmark's bare enqueue function (<c>StoriesFunctions/Baseline</c>), into a folder of its
+    /// own; the first call builds.
+    /// </summary>
+    public static Task<string> OutputWithBaselineAsync(CancellationToken cancellationToken = default) => BuiltWithBaseline.Value.WaitAsync(cancellationToken);
+
     /// <summary>Deletes the build output; for the end of the run.</summary>
     public static void DeleteOutput()
     {
@@ -52,16 +60,16 @@ public static class AppBuild
         }
     }
 
-    private static async Task<string> BuildAsync()
+    private static async Task<string> BuildAsync(string folder, params string[] properties)
     {
-        string output = Path.Combine(Root.Value, "app");
+        string output = Path.Combine(Root.Value, folder);
         string project = Path.Combine(RepositoryRoot, "StoriesFunctions", "StoriesFunctions.csproj");
 
         // No reusable MSBuild nodes or compiler server: they would outlive the build and hold its output pipes open.
         string[] arguments =
         [
             "build", project, "-c", Configuration, "--output", output, "-nologo", "-v", "q",
-            "-nodeReuse:false", "-p:UseSharedCompilation=false",
+            "-nodeReuse:false", "-p:UseSharedCompilation=false", .. properties,
         ];
         var (exitCode, log) = await RunDotnetAsync(arguments).ConfigureAwait(false);
         if (exitCode != 0 || !File.Exists(Path.Combine(output, "functions.metadata")))

@@ -62,17 +62,19 @@ public sealed class HostCluster : IAsyncDisposable
     /// <summary>
     /// Resets the app's storage, then starts <paramref name="instances"/> hosts in parallel with
     /// <see cref="CommonSettings"/>, <paramref name="settings"/> over them, and <paramref name="instanceSettings"/>
-    /// (given the instance index) over those; a null value removes a setting. Skips the test when <c>func</c> is missing.
+    /// (given the instance index) over those; a null value removes a setting. <paramref name="withBaseline"/> serves the
+    /// app built with the benchmark's bare enqueue function. Skips the test when <c>func</c> is missing.
     /// </summary>
     public static async Task<HostCluster> StartAsync(
         int instances = 2,
         IReadOnlyDictionary<string, string?>? settings = null,
         Func<int, IReadOnlyDictionary<string, string?>?>? instanceSettings = null,
+        bool withBaseline = false,
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(instances, 1);
         FuncCli.RequireOrSkip();
-        string app = await AppBuild.OutputAsync(cancellationToken).ConfigureAwait(false);
+        string app = await (withBaseline ? AppBuild.OutputWithBaselineAsync(cancellationToken) : AppBuild.OutputAsync(cancellationToken)).ConfigureAwait(false);
         var azurite = await Azurite.EnsureStartedAsync().ConfigureAwait(false);
         await HostStorage.ResetAsync(azurite.ConnectionString, cancellationToken).ConfigureAwait(false);
 

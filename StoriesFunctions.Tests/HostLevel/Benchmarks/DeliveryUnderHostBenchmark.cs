@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using StoriesFunctions.Tests.Support;
+
+namespace StoriesFunctions.Tests.HostLevel.Benchmarks;
+
+/// <summary>
+/// The inputs of the all-in cost model, measured under the real host (<c>func start</c>) with host.json's log levels
+/// as deployed: events delivered per second per instance against a Stories that answers at once; and, per traffic
+/// shape against a Stories that answers in 80 ms, the host's and worker's telemetry bytes per event (through a local
+/// ingestion endpoint), executions per event and the instance's active time per event (the union of invocation
+/// intervals, which is what Flex Consumption bills). A benchmark: it prints figures and runs only when asked.
+/// </summary>
+[Explicit("A benchmark: run it with --filter Category=HostBenchmark (docs/performance.md)")]
+[Category("HostBenchmark")]
+[NonParallelizable]
+public class DeliveryUnderHostBenchmark
+{
+    private const string DeliveryDisabled = "AzureWebJobs.DeliverEvents.Disabled";
+
+    // Pre-aggregated metrics leave the worker at the minute's end and every channel sends within 30 s: wait both out.
+    private static readonly TimeSpan Flush = TimeSpan.FromSeconds(
+        int.TryParse(Environment.GetEnvironmentVariable("BENCH_FLUSH_SECONDS"), CultureInfo.InvariantCulture, out int seconds) ? seconds : 95);
+
+    private static readonly Shape[] Shapes =
+    [
+        new("idle instance, no events", 0, 0, false, null),
+        new("batched track (arrays of 500)", 2000, 500, false, null),
+        new("batched identify, Sync Users (arrays of 500)", 1000, 500, true, null),
+        new("single track", 400, 1, false, null),
+        new("single identify, Sync Users", 200, 1, true, null),
+        new("batched track, Stories limit binding (20/1s)", 400, 100, false, "20/1s"),
+    ];
+
+    [Test]
+    [CancelAfter(900_000)]
+    public async Task Delivery_EventsPerSecondPerInstance_StoriesAnsweringAtOnce(CancellationToken cancellationToken)
+    {
+        var settings = ProductionLike();
+        settings[DeliveryDisabled] = "true";
+        await using var cluster = await HostCluster.StartAsync(1, settings, cancellationToken: cancellationToken);
+        cluster.Stories.RateLimit = new LaravelWindow(100_000, TimeSpan.FromSeconds(1)); // headers agree with the setting
+        var host = cluster[0];
+        settings = new Dictionary<string, string?>(host.Settings); // the cluster's settings with ours over them
+        TestContext.Out.WriteLine($"load before: {File.ReadAllText("/proc/loadavg").Trim()}");
+        TestContext.Out.WriteLine("| traffic | events | queue messages | drain (first call to last acceptance) | events/s per instance | events accepted |");
+        TestContext.Out.WriteLine("|---|---|---|---|---|---|");
+        foreach (var (name, events, perCall) in new[] { ("batched (arrays of 4,000)", 8000, 4000), ("single events", 2000, 1) })
+        {
+            await host.RestartAsync(settings, cancellationToken);
+            int before = cluster.Stories.Requests.Count;
+            await IngestAsync(host, name, events, perCall, identify: false, cancellationToken);
+            int messages = (await cluster.Events.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
+
+            var delivering = new Dictionary<string, string?>(settings) { [DeliveryDisabled] = null };
+            await host.RestartAsync(delivering, cancellationToken);
+            await WaitForEventsAsync(cluster, before, events, TimeSpan.FromMinutes(5), cancellationToken);
+            await cluster.WaitUntilEventsQueueEmptyAsync(TimeSpan.FromMinutes(1), cancellationToken);
+            var requests = cluster.Stories.Requests.Skip(before).ToList();
+            var created = requests.Where(r => r is { Path: "/v1/events", StatusCode: 201 }).ToList();
+            var drain = created.Max(r => r.ReceivedAt) - requests.Min(r => r.ReceivedAt);
+            TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {events} | {messages} | {drain.TotalSeconds:0.0} s | {events / drain.TotalSeconds:0} | {created.Count} |"));
+            Assert.That(created, Has.Count.EqualTo(events), "nothing lost, nothing doubled");
+        }
+
+        TestContext.Out.WriteLine($"load after: {File.ReadAllText("/proc/loadavg").Trim()}");
+    }
+
+    [Test]
+    [CancelAfter(1_800_000)]
+    public async Task TelemetryAndCompute_PerTrafficShape_StoriesAnsweringIn80ms(CancellationToken cancellationToken)
+    {
+        await using var capture = new TelemetryCapture();
+        var settings = ProductionLike();
+        settings["APPLICATIONINSIGHTS_CONNECTION_STRING"] = capture.ConnectionString;
+        settings["Stories__SyncUsers"] = "true";
+        await using var cluster = await HostCluster.StartAsync(1, settings, cancellationToken: cancellationToken);
+        cluster.Stories.FailAll(StoriesReply.Delay(TimeSpan.FromMilliseconds(80)));
+        var host = cluster[0];
+        settings = new Dictionary<string, string?>(host.Settings);
+        string app = await AppBuild.OutputAsync(cancellationToken);
+        await host.StopAsync();
+
+        TestContext.Out.WriteLine($"load before: {File.ReadAllText("/proc/loadavg").Trim()}; flush wait {Flush.TotalSeconds:0} s");
+        TestContext.Out.WriteLine("| traffic | events | lifetime | telemetry items | host B | worker B | B/event gross | B/event net of idle | by type (B/event) | executions/event | active s/event | Σ durations s/event | host+worker peak RSS |");
+        TestContext.Out.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        double idleBytesPerSecond = 0;
+        foreach (var shape in Shapes)
+        {
+            var roundSettings = new Dictionary<string, string?>(settings);
+            if (shape.RateLimit is { } limit)
+            {
+                roundSettings["Stories__RateLimit"] = limit;
+            }
+
+            int mark = capture.Items.Count;
+            int before = cluster.Stories.Requests.Count;
+            var started = DateTimeOffset.UtcNow;
+            await host.RestartAsync(roundSettings, cancellationToken);
+            if (shape.Events == 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(20), cancellationToken);
+            }
+            else
+            {
+                await IngestAsync(host, shape.Name, shape.Events, shape.PerCall, shape.Identify, cancellationToken);
+                await WaitForEventsAsync(cluster, before, shape.Events, TimeSpan.FromMinutes(5), cancellationToken);
+            }
+
+            long peak = Processes(app).Sum(p => p.PeakResidentBytes);
+            await Task.Delay(Flush, cancellationToken);
+            await host.StopAsync();
+            await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+            var lifetime = DateTimeOffset.UtcNow - started;
+            var items = capture.Items.Skip(mark).ToList();
+            long bytes = items.Sum(i => i.Bytes);
+            if (shape.Events == 0)
+            {
+                idleBytesPerSecond = bytes / lifetime.TotalSeconds;
+            }
+
+            TestContext.Out.WriteLine(Row(shape, lifetime, items, idleBytesPerSecond, peak));
+            foreach (var category in items.GroupBy(i => (i.FromHost ? "host" : "worker", i.BaseType, i.LogCategory ?? i.Name)).OrderByDescending(g => g.Sum(i => i.Bytes)).Take(8))
+            {
+                TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {category.Key}: {category.Count()} items, {category.Sum(i => i.Bytes)} B"));
+            }
+        }
+    }
+
+    private static string Row(Shape shape, TimeSpan lifetime, List<TelemetryItem> items, double idleBytesPerSecond, long peak)
+    {
+        long bytes = items.Sum(i => i.Bytes);
+        double events = Math.Max(shape.Events, 1);
+        var byType = string.Join(", ", items.GroupBy(i => i.BaseType).OrderByDescending(g => g.Sum(i => i.Bytes))
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key.Replace("Data", "", StringComparison.Ordinal)} {g.Sum(i => i.Bytes) / events:0}")));
+        var invocations = items.Where(i => i.FromHost && i.BaseType == "RequestData" && i.Name is "SegmentWebhook" or "DeliverEvents" && i.Duration is not null).ToList();
+        double active = ActiveSeconds(invocations);
+        double summed = invocations.Sum(i => i.Duration!.Value.TotalSeconds);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| {shape.Name} | {shape.Events} | {lifetime.TotalSeconds:0} s | {items.Count} | {items.Where(i => i.FromHost).Sum(i => i.Bytes)} | {items.Where(i => !i.FromHost).Sum(i => i.Bytes)} | "
+            + $"{bytes / events:0.0} | {(bytes - (idleBytesPerSecond * lifetime.TotalSeconds)) / events:0.0} | {byType} | "
+            + $"{invocations.Count / events:0.0000} | {active / events:0.00000} | {summed / events:0.00000} | {peak / 1048576.0:0} MiB |");
+    }
+
+    /// <summary>The union of the invocations' [start, start + duration] intervals: time with at least one execution running.</summary>
+    private static double ActiveSeconds(IEnumerable<TelemetryItem> invocations)
+    {
+        double total = 0;
+        DateTimeOffset? start = null, end = null;
+        foreach (var item in invocations.OrderBy(i => i.Time))
+        {
+            var itemEnd = item.Time + item.Duration!.Value;
+            if (end is null || item.Time > end)
+            {
+                total += end is null ? 0 : (end.Value - start!.Value).TotalSeconds;
+                (start, end) = (item.Time, itemEnd);
+            }
+            else if (itemEnd > end)
+            {
+                end = itemEnd;
+            }
+        }
+
+        return total + (end is null ? 0 : (end.Value - start!.Value).TotalSeconds);
+    }
+
+    private static IEnumerable<WorkerProcess> Processes(string app) =>
+        new[] { WorkerProcess.Find(app), WorkerProcess.FindHost() }.OfType<WorkerProcess>();
+
+    /// <summary>Settings as deployed where it matters here: a signing secret, and host.json's log levels.</summary>
+    private static Dictionary<string, string?> ProductionLike() => new()
+    {
+        ["Segment__SharedSecret"] = SampleEvents.SharedSecret,
+        ["AzureFunctionsJobHost__logging__logLevel__Function"] = null,
+    };
+
+    private static async Task IngestAsync(FunctionsHost host, string run, int events, int perCall, bool identify, CancellationToken cancellationToken)
+    {
+        string tag = new string(run.Where(char.IsLetterOrDigit).ToArray()) + Guid.NewGuid().ToString("N")[..6];
+        Func<string, int, string> make = identify ? SampleEvents.Identify : SampleEvents.Track;
+        var calls = Enumerable.Range(0, events / perCall).ToList();
+        await Parallel.ForEachAsync(calls, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (call, ct) =>
+        {
+            byte[] body = perCall == 1
+                ? System.Text.Encoding.UTF8.GetBytes(make(tag, call))
+                : SampleEvents.ArrayBody($"{tag}-{call}", perCall, make);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/segment") { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.TryAddWithoutValidation("X-Signature", SampleEvents.Sign(body));
+            using var response = await host.Http.SendAsync(request, ct);
+            Assert.That((int)response.StatusCode, Is.EqualTo(200), await response.Content.ReadAsStringAsync(ct));
+        });
+    }
+
+    /// <summary>
+    /// Waits until Stories has accepted <paramref name="events"/> events since request number <paramref name="before"/>
+    /// (counted: the sample events of one user map to the same Stories body).
+    /// </summary>
+    private static async Task<List<RecordedRequest>> WaitForEventsAsync(HostCluster cluster, int before, int events, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            var created = cluster.Stories.Requests.Skip(before).Where(r => r is { Path: "/v1/events", StatusCode: 201 }).ToList();
+            if (created.Count >= events || DateTimeOffset.UtcNow > deadline)
+            {
+                return created;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private sealed record Shape(string Name, int Events, int PerCall, bool Identify, string? RateLimit);
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using StoriesFunctions.Tests.Support;
+
+namespace StoriesFunctions.Tests.HostLevel.Benchmarks;
+
+/// <summary>
+/// An Application Insights ingestion endpoint on 127.0.0.1 that accepts everything and keeps what it was sent: the
+/// host's and the worker's real telemetry, as their channels send it (<c>POST /v2.1/track</c>, newline-delimited JSON,
+/// gzip or not). <see cref="ConnectionString"/> goes into <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c>. Bytes are
+/// counted as Azure Monitor receives them: each item's uncompressed JSON.
+/// </summary>
+internal sealed class TelemetryCapture : IAsyncDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Lock _gate = new();
+    private readonly List<TelemetryItem> _items = [];
+    private readonly Task _loop;
+
+    public TelemetryCapture()
+    {
+        int port = FreePorts.Take(1)[0];
+        BaseUrl = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/");
+        _listener.Prefixes.Add(BaseUrl);
+        _listener.Start();
+        _loop = Task.Run(LoopAsync);
+    }
+
+    public string BaseUrl { get; }
+
+    public string ConnectionString =>
+        $"InstrumentationKey=00000000-0000-0000-0000-0000000b3c12;IngestionEndpoint={BaseUrl};LiveEndpoint={BaseUrl}";
+
+    public IReadOnlyList<TelemetryItem> Items
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _items];
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Stop();
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (HttpListenerException)
+        {
+            // Stopped while waiting for a request.
+        }
+
+        _listener.Close();
+    }
+
+    private async Task LoopAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => AnswerAsync(context));
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        int received = 0;
+        try
+        {
+            if (context.Request.HttpMethod == "POST" && context.Request.Url!.AbsolutePath.Contains("/track", StringComparison.Ordinal))
+            {
+                Stream body = context.Request.InputStream;
+                if (string.Equals(context.Request.Headers["Content-Encoding"], "gzip", StringComparison.OrdinalIgnoreCase))
+                {
+                    body = new GZipStream(body, CompressionMode.Decompress);
+                }
+
+                using var reader = new StreamReader(body, Encoding.UTF8);
+                var items = new List<TelemetryItem>();
+                while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+                {
+                    if (!string.IsNullOrWhiteSpace(line))
+                    {
+                        items.Add(TelemetryItem.Parse(line));
+                    }
+                }
+
+                received = items.Count;
+                lock (_gate)
+                {
+                    _items.AddRange(items);
+                }
+            }
+
+            byte[] answer = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $$"""{"itemsReceived":{{received}},"itemsAccepted":{{received}},"errors":[]}"""));
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            await context.Response.OutputStream.WriteAsync(answer).ConfigureAwait(false);
+            context.Response.Close();
+        }
+        catch (Exception e) when (e is HttpListenerException or IOException or JsonException or InvalidDataException)
+        {
+            context.Response.Abort();
+        }
+    }
+}
+
+/// <summary>One telemetry item as sent: its size, type, time, which SDK sent it, and for requests the invocation.</summary>
+internal sealed record TelemetryItem(int Bytes, string BaseType, DateTimeOffset Time, string Sdk, string? Name, TimeSpan? Duration, string? LogCategory)
+{
+    /// <summary>The host's items say <c>azurefunctions:</c> (its SDK version tag); everything else came from the worker.</summary>
+    public bool FromHost => Sdk.StartsWith("azurefunctions", StringComparison.OrdinalIgnoreCase);
+
+    public static TelemetryItem Parse(string line)
+    {
+        using var document = JsonDocument.Parse(line);
+        var root = document.RootElement;
+        var data = root.TryGetProperty("data", out var d) ? d : default;
+        string baseType = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("baseType", out var t) ? t.GetString() ?? "?" : "?";
+        var baseData = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("baseData", out var b) ? b : default;
+        string sdk = root.TryGetProperty("tags", out var tags) && tags.TryGetProperty("ai.internal.sdkVersion", out var v) ? v.GetString() ?? "" : "";
+        string? name = baseData.ValueKind == JsonValueKind.Object && baseData.TryGetProperty("name", out var n) ? n.GetString() : null;
+        TimeSpan? duration = baseData.ValueKind == JsonValueKind.Object && baseData.TryGetProperty("duration", out var du)
+            && TimeSpan.TryParse(du.GetString(), CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+        string? category = baseData.ValueKind == JsonValueKind.Object && baseData.TryGetProperty("properties", out var p)
+            && p.TryGetProperty("Category", out var c) ? c.GetString() : null;
+        return new TelemetryItem(
+            Encoding.UTF8.GetByteCount(line),
+            baseType,
+            root.TryGetProperty("time", out var time) ? time.GetDateTimeOffset() : DateTimeOffset.MinValue,
+            sdk,
+            name,
+            duration,
+            category);
+    }
+}
