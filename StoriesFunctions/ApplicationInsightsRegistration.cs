@@ -26,6 +26,8 @@ internal static class ApplicationInsightsRegistration
     /// <item>Its dependency tracking is off: every Stories, table and queue call was one item, about 10 an event and
     /// 8.6 KB (docs/performance.md), nearly all of the bill. Stories' calls are counted and timed as pre-aggregated
     /// metrics instead (<c>storiesfunctions.stories.*</c>); a failing storage call still surfaces as an exception.</item>
+    /// <item>The invocation dependency the Functions module records for every invocation, a copy of the host's request,
+    /// is dropped unless it failed (<see cref="Telemetry.InvocationDependencyFilter"/>).</item>
     /// <item>Its default filter keeps only warnings; removed, so that Information traces (failures that are not errors,
     /// summaries, the backlog) reach the traces table. Per-event successes log at Debug unless
     /// <c>Telemetry__EventTraces</c> is on.</item>
@@ -40,6 +42,7 @@ internal static class ApplicationInsightsRegistration
                 EnableDependencyTrackingTelemetryModule = false,
             })
             .ConfigureFunctionsApplicationInsights();
+        services.AddApplicationInsightsTelemetryProcessor<Telemetry.InvocationDependencyFilter>();
         services.AddHostedService<Telemetry.ApplicationInsightsMetrics>();
         services.Configure<LoggerFilterOptions>(options =>
         {

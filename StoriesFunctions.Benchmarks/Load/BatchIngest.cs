@@ -22,6 +22,8 @@ internal static class BatchIngest
         var allocations = new List<double>();
         var packMs = new List<double>();
         var boundAllocations = new List<double>();
+        var paired = new PairedRuns();
+        (double Ms, long Allocated, long Peak) cold = default;
         for (var run = 0; run <= runs; run++)
         {
             // Alternate which path goes first, so that neither always inherits the other's garbage or queue state.
@@ -50,8 +52,13 @@ internal static class BatchIngest
             _ = ReadyEnvelopes.Pack(bodies[run]);
             var pack = clock.Elapsed.TotalMilliseconds;
             Console.WriteLine($"batch ingest run {run}{(run == 0 ? " (warm-up)" : string.Empty)}: app {appRun.Ms:0} ms, {appRun.Written} messages, peak +{appRun.Peak / 1048576.0:0.0} MiB, allocated {appRun.Allocated / 1048576.0:0.0} MiB; ready-made writes {boundRun.Ms:0} ms ({boundRun.Written} messages, allocated {boundRun.Allocated / 1048576.0:0.0} MiB); parse+validate+pack alone {pack:0} ms");
-            if (run > 0)
+            if (run == 0)
             {
+                cold = (appRun.Ms, appRun.Allocated, appRun.Peak);
+            }
+            else
+            {
+                paired.Add(appRun.Ms, boundRun.Ms);
                 appMs.Add(appRun.Ms);
                 boundMs.Add(boundRun.Ms);
                 writes.Add((double)appRun.Written / SampleEvents.BatchSize);
@@ -66,13 +73,16 @@ internal static class BatchIngest
         var bodyBytes = (double)bodies[0].Length;
         var app50 = Stats.Median(appMs);
         var bound50 = Stats.Median(boundMs);
-        // The ratio is the median of per-run ratios: both paths of a run share the machine's load at that moment.
-        var ratio = Stats.Median(appMs.Zip(boundMs, (a, b) => a / b));
+        // Judged on the ratio of the medians, the larger and steadier reading here; the median of the paired ratios and
+        // their range are printed beside it, so that a disagreement between the two shows.
+        var ratio = paired.RatioOfMedians;
         table.Add("batch ingest 4,000 events: median wall time", $"{app50:0} ms", $"{bound50:0} ms (ready-made writes)", ratio, "≤ 1.3×", ratio <= 1.3);
+        table.Add("  same runs, paired", paired.Describe(), "—", paired.MedianOfRatios, "report", null);
+        table.Add("batch ingest: first call of the process (cold)", $"{cold.Ms:0} ms, peak +{cold.Peak / 1048576.0:0.0} MiB", $"{bodyBytes / 1048576:0.0} MiB (body)", cold.Peak / bodyBytes, "≤ 3× body", cold.Peak / bodyBytes <= 3);
         table.Add("batch ingest 4,000 events: absolute", $"{app50:0} ms (p90 {Stats.Percentile(appMs, 90):0})", "—", null, "well under 5 s", app50 < 2500);
         table.Add("batch ingest: storage writes per event", $"{Stats.Median(writes):0.0000}", $"{ready.Count / (double)SampleEvents.BatchSize:0.0000} (same packing)", null, "≤ 0.05", Stats.Median(writes) <= 0.05);
-        table.Add("batch ingest: peak working set above idle", $"{Stats.Median(peaks) / 1048576:0.0} MiB", $"{bodyBytes / 1048576:0.0} MiB (body)", Stats.Median(peaks) / bodyBytes, "report", null);
-        table.Add("batch ingest: allocated per call", $"{Stats.Median(allocations) / 1048576:0.0} MiB", $"{Stats.Median(boundAllocations) / 1048576:0.0} MiB (ready-made writes)", Stats.Median(allocations) / Stats.Median(boundAllocations), "report", null);
+        table.Add("batch ingest: peak working set above idle, warm (median, max)", $"{Stats.Median(peaks) / 1048576:0.0} MiB, {peaks.Max() / 1048576:0.0} MiB", $"{bodyBytes / 1048576:0.0} MiB (body)", peaks.Max() / bodyBytes, "≤ 3× body", peaks.Max() / bodyBytes <= 3);
+        table.Add("batch ingest: allocated per call", $"{Stats.Median(allocations) / 1048576:0.0} MiB ({Stats.Median(allocations) / bodyBytes:0.0}× body)", $"{Stats.Median(boundAllocations) / 1048576:0.0} MiB (ready-made writes)", Stats.Median(allocations) / Stats.Median(boundAllocations), "report", null);
         table.Add("batch ingest: parse+validate+pack alone", $"{Stats.Median(packMs):0} ms", "—", null, "report", null);
     }
 

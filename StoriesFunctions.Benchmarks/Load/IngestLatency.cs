@@ -16,6 +16,7 @@ internal static class IngestLatency
         var ready = ReadyEnvelopes.Pack(bodies[0])[0];
         var appMs = new List<double>();
         var boundMs = new List<double>();
+        var paired = new PairedRuns();
         await app.Events.ClearMessagesAsync();
         for (var i = 0; i < bodies.Length; i++)
         {
@@ -34,6 +35,7 @@ internal static class IngestLatency
             {
                 appMs.Add(elapsed);
                 boundMs.Add(boundElapsed);
+                paired.Add(elapsed, boundElapsed);
             }
         }
 
@@ -44,5 +46,7 @@ internal static class IngestLatency
             var bound = Stats.Percentile(boundMs, percent);
             table.Add($"single-event ingest latency p{percent:0} ({calls} calls)", $"{measured:0.00} ms", $"{bound:0.00} ms (one queue write)", measured / bound, "report", null);
         }
+
+        table.Add("  same calls, paired", paired.Describe(), "—", paired.MedianOfRatios, "report", null);
     }
 }

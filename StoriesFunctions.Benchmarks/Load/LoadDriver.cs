@@ -26,7 +26,7 @@ internal static class LoadDriver
             GC.Collect();
             process.Refresh();
             var idle = process.WorkingSet64;
-            await BatchIngest.RunAsync(app, quick ? 3 : 10, table);
+            await BatchIngest.RunAsync(app, quick ? 3 : 20, table);
             process.Refresh();
             Console.WriteLine($"process peak working set after batch ingest: {process.PeakWorkingSet64 / 1048576.0:0} MiB, idle before it {idle / 1048576.0:0} MiB");
             await IngestLatency.RunAsync(app, quick ? 100 : 500, table);

@@ -49,7 +49,12 @@ public static class AppBuild
     /// The app built with the benchmark's bare enqueue function (<c>StoriesFunctions/Baseline</c>), into a folder of its
     /// own; the first call builds.
     /// </summary>
-    public static Task<string> OutputWithBaselineAsync(CancellationToken cancellationToken = default) => BuiltWithBaseline.Value.WaitAsync(cancellationToken);
+    /// <remarks><c>BENCH_APP_DIR</c> names another build output to serve instead (a variant of the app, built by
+    /// <c>StoriesFunctions.Benchmarks/aspnetcore-variant.sh</c>).</remarks>
+    public static Task<string> OutputWithBaselineAsync(CancellationToken cancellationToken = default) =>
+        Environment.GetEnvironmentVariable("BENCH_APP_DIR") is { Length: > 0 } variant
+            ? Task.FromResult(variant)
+            : BuiltWithBaseline.Value.WaitAsync(cancellationToken);
 
     /// <summary>Deletes the build output; for the end of the run.</summary>
     public static void DeleteOutput()

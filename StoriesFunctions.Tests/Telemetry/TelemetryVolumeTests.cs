@@ -2,6 +2,7 @@ using Microsoft.ApplicationInsights.Channel;
 using Microsoft.ApplicationInsights.DataContracts;
 using Microsoft.ApplicationInsights.Extensibility;
 using Microsoft.ApplicationInsights.Metrics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using AiJson = Microsoft.ApplicationInsights.Extensibility.Implementation.JsonSerializer;
@@ -132,6 +133,36 @@ public class TelemetryVolumeTests
         var deadLettered = channel.Sent.OfType<TraceTelemetry>().Where(t => t.Message.StartsWith("Event ", StringComparison.Ordinal) && t.Message.Contains("dead-lettered", StringComparison.Ordinal))
             .Select(t => t.Properties["MessageId"]).ToList();
         Assert.That(deadLettered, Is.EquivalentTo(batch.Select(e => e.MessageId)), "every failure, none sampled away");
+    }
+
+    /// <summary>
+    /// The worker's Functions module records each invocation as an in-process dependency that repeats the host's request
+    /// (0.8 KB each under the real host): dropped when it succeeded, kept when it failed; other items are untouched.
+    /// </summary>
+    [Test]
+    public async Task Telemetry_InvocationDependency_DroppedUnlessItFailed()
+    {
+        var channel = new CapturingChannel();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(
+            new Dictionary<string, string?> { ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/" }).Build());
+        services.AddLogging();
+        services.AddSingleton<ITelemetryChannel>(channel);
+        services.AddForwarderApplicationInsights();
+        await using var provider = services.BuildServiceProvider();
+        var client = new Microsoft.ApplicationInsights.TelemetryClient(provider.GetRequiredService<TelemetryConfiguration>());
+
+        client.TrackDependency(new DependencyTelemetry { Type = "InProc", Name = "Invoke", Success = true });
+        client.TrackDependency(new DependencyTelemetry { Type = "InProc", Name = "Invoke", Success = false });
+        client.TrackDependency(new DependencyTelemetry { Type = "Http", Name = "POST /v1/events", Success = true });
+        client.TrackTrace("kept");
+
+        var sent = channel.Sent;
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent.OfType<DependencyTelemetry>().Select(d => (d.Type, d.Success)), Is.EquivalentTo(new[] { ("InProc", (bool?)false), ("Http", (bool?)true) }));
+            Assert.That(sent.OfType<TraceTelemetry>().Select(t => t.Message), Is.EqualTo(new[] { "kept" }));
+        });
     }
 
     private static string Kind(ITelemetry item) => item switch

@@ -61,6 +61,7 @@ public class IngestUnderHostBenchmark
 
         await cluster.Events.ClearMessagesAsync(cancellationToken);
         await bare.ClearMessagesAsync(cancellationToken);
+        await OversizeAsync(host, app, cancellationToken);
         var singles = new PairedRuns();
         var batches = new PairedRuns();
         for (int i = 0; i < 30; i++)
@@ -89,6 +90,38 @@ public class IngestUnderHostBenchmark
         TestContext.Out.WriteLine("|---|---|---|---|---|---|");
         Print("1 KB event", singles);
         Print("4,000-event array (4.3 MiB)", batches);
+    }
+
+    /// <summary>
+    /// A 48 MiB body, over Segment__MaxBodyBytes (8 MiB) and under the host's own limit (100 MB): how long until the 413,
+    /// and how much the worker grew to give it. A worker that refuses from Content-Length before reading grows little;
+    /// one that is handed the whole body first grows by the body.
+    /// </summary>
+    private static async Task OversizeAsync(FunctionsHost host, string app, CancellationToken cancellationToken)
+    {
+        var body = new byte[48 * 1024 * 1024];
+        Array.Fill(body, (byte)' ');
+        for (int i = 0; i < 2; i++)
+        {
+            var worker = await WaitForWorkerAsync(app, cancellationToken);
+            long before = worker.PeakResidentBytes;
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/segment") { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            var clock = Stopwatch.StartNew();
+            string outcome;
+            try
+            {
+                using var response = await host.Http.SendAsync(request, cancellationToken);
+                outcome = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+            }
+            catch (HttpRequestException e)
+            {
+                outcome = $"connection closed ({e.HttpRequestError})";
+            }
+
+            TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"oversize 48 MiB body: {outcome} after {clock.Elapsed.TotalMilliseconds:0} ms; worker peak {Mib(before)} → {Mib(worker.PeakResidentBytes)}"));
+        }
     }
 
     private static async Task MeasurePairAsync(FunctionsHost host, PairedRuns runs, byte[] appBody, byte[] bareBody, bool appFirst, CancellationToken cancellationToken)

@@ -124,8 +124,11 @@ internal sealed class TelemetryCapture : IAsyncDisposable
 /// <summary>One telemetry item as sent: its size, type, time, which SDK sent it, and for requests the invocation.</summary>
 internal sealed record TelemetryItem(int Bytes, string BaseType, DateTimeOffset Time, string Sdk, string? Name, TimeSpan? Duration, string? LogCategory)
 {
-    /// <summary>The host's items say <c>azurefunctions:</c> (its SDK version tag); everything else came from the worker.</summary>
-    public bool FromHost => Sdk.StartsWith("azurefunctions", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The host's items say <c>azurefunctions: 4.…</c> (its SDK version tag); everything else came from the worker.</summary>
+    public bool FromHost => Sdk.StartsWith("azurefunctions:", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The SDK tag without its version, e.g. <c>azurefunctions</c>.</summary>
+    public string SdkName => Sdk.Split(':')[0];
 
     public static TelemetryItem Parse(string line)
     {
