@@ -34,6 +34,8 @@ internal static class DeliveryThroughput
         await plainTable.CreateIfNotExistsAsync();
 
         var results = new Dictionary<string, List<(double PerSecond, double BytesPerEvent)>> { ["app"] = [], ["plain+dedupe"] = [], ["plain"] = [] };
+        var budget = app.Services.GetRequiredService<StoriesBudget>();
+        var budgetOperations = new List<double>();
         for (var run = 0; run <= runs; run++)
         {
             var count = run == 0 ? eventsPerRun / 4 : eventsPerRun;
@@ -42,6 +44,7 @@ internal static class DeliveryThroughput
             var before = services.Stories.Requests.Count;
 
             var slowest = TimeSpan.Zero;
+            var budgetBefore = budget.StorageOperations;
             var appResult = await MeasureAsync(count, () => Parallel.ForEachAsync(envelopes, Options(), async (e, ct) =>
             {
                 var one = Stopwatch.StartNew();
@@ -51,6 +54,7 @@ internal static class DeliveryThroughput
                     slowest = one.Elapsed;
                 }
             }));
+            var budgetPerCall = (budget.StorageOperations - budgetBefore) / (double)count;
             var withDedupe = await MeasureAsync(count, () => Parallel.ForEachAsync(plain, Options(), async (group, ct) =>
             {
                 foreach (var evt in group)
@@ -72,9 +76,10 @@ internal static class DeliveryThroughput
                 throw new InvalidOperationException($"run {run}: the stand-in saw {posted} requests, expected {3 * count}");
             }
 
-            Console.WriteLine($"delivery run {run}{(run == 0 ? " (warm-up)" : string.Empty)}, {count} events: app {appResult.PerSecond:0}/s ({appResult.BytesPerEvent:0} B/event), plain+dedupe {withDedupe.PerSecond:0}/s ({withDedupe.BytesPerEvent:0} B/event), plain POST {postOnly.PerSecond:0}/s ({postOnly.BytesPerEvent:0} B/event); slowest app envelope {slowest.TotalMilliseconds:0} ms at {DateTime.Now:HH:mm:ss}");
+            Console.WriteLine($"delivery run {run}{(run == 0 ? " (warm-up)" : string.Empty)}, {count} events: app {appResult.PerSecond:0}/s ({appResult.BytesPerEvent:0} B/event), plain+dedupe {withDedupe.PerSecond:0}/s ({withDedupe.BytesPerEvent:0} B/event), plain POST {postOnly.PerSecond:0}/s ({postOnly.BytesPerEvent:0} B/event); budget table operations per call {budgetPerCall:0.00}; slowest app envelope {slowest.TotalMilliseconds:0} ms at {DateTime.Now:HH:mm:ss}");
             if (run > 0)
             {
+                budgetOperations.Add(budgetPerCall);
                 results["app"].Add(appResult);
                 results["plain+dedupe"].Add(withDedupe);
                 results["plain"].Add(postOnly);
@@ -92,6 +97,7 @@ internal static class DeliveryThroughput
         table.Add($"delivery, {Concurrency} concurrent: events/s", $"{appRate:0}/s", $"{dedupeRate:0}/s (plain POST+read+upsert)", ratio, "≥ 0.80×", ratio >= 0.8);
         table.Add("delivery: price of de-dup (plain loops)", $"{dedupeRate:0}/s with", $"{plainRate:0}/s POST only", dedupePrice, "report", null);
         table.Add("delivery: allocated per event (process-wide)", $"{appBytes:0} B", $"{dedupeBytes:0} B (plain POST+read+upsert)", appBytes / dedupeBytes, "report", null);
+        table.Add("delivery: budget table operations per Stories call", $"{Stats.Median(budgetOperations):0.00}", "— (one shared row, ETag writes)", null, "report", null);
     }
 
     private static ParallelOptions Options() => new() { MaxDegreeOfParallelism = Concurrency };

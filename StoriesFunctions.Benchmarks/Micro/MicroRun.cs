@@ -59,5 +59,11 @@ internal static class MicroRun
             allocated / eventBytes,
             "≤ 2× event",
             allocated / eventBytes <= AllocationTarget);
+        if (writes is not null)
+        {
+            var writesAllocated = writes.GcStats.GetBytesAllocatedPerOperation(writes.BenchmarkCase) ?? 0;
+            var floor = writesAllocated + parseAllocated;
+            table.Add($"ingest allocations, {category}", $"{allocated:0} B", $"{floor:0} B (parse + ready-made writes)", allocated / floor, "report", null);
+        }
     }
 }
