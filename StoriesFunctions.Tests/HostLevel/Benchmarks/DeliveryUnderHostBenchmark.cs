@@ -29,8 +29,12 @@ public class DeliveryUnderHostBenchmark
         new("batched identify, Sync Users (arrays of 500)", 1000, 500, true, null),
         new("single track", 400, 1, false, null),
         new("single identify, Sync Users", 200, 1, true, null),
-        new("batched track, Stories limit binding (20/1s)", 400, 100, false, "20/1s"),
+        new("batched track, Stories limit pacing (20/1s)", 400, 100, false, "20/1s"),
+        new("single track, sustained 20 a second for 75 s, requests sampled as deployed", 1500, 1, false, null, PerSecond: 20, Sampled: true),
     ];
+
+    // BENCH_SHAPES=sustained runs the idle lifetime and the shapes whose name contains it.
+    private static readonly string? ShapeFilter = Environment.GetEnvironmentVariable("BENCH_SHAPES");
 
     [Test]
     [CancelAfter(900_000)]
@@ -87,9 +91,12 @@ public class DeliveryUnderHostBenchmark
         TestContext.Out.WriteLine("| traffic | events | lifetime | telemetry items | host B | worker B | B/event gross | B/event net of idle | by type (B/event) | executions/event | active s/event | Σ durations s/event | host+worker peak RSS |");
         TestContext.Out.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         double idleBytesPerSecond = 0;
-        foreach (var shape in Shapes)
+        foreach (var shape in Shapes.Where(s => s.Events == 0 || ShapeFilter is null || s.Name.Contains(ShapeFilter, StringComparison.Ordinal)))
         {
-            var roundSettings = new Dictionary<string, string?>(settings);
+            var roundSettings = new Dictionary<string, string?>(settings)
+            {
+                ["AzureFunctionsJobHost__logging__applicationInsights__samplingSettings__isEnabled"] = shape.Sampled ? null : "false",
+            };
             if (shape.RateLimit is { } limit)
             {
                 roundSettings["Stories__RateLimit"] = limit;
@@ -105,7 +112,7 @@ public class DeliveryUnderHostBenchmark
             }
             else
             {
-                await IngestAsync(host, shape.Name, shape.Events, shape.PerCall, shape.Identify, cancellationToken);
+                await IngestAsync(host, shape.Name, shape.Events, shape.PerCall, shape.Identify, cancellationToken, shape.PerSecond);
                 await WaitForEventsAsync(cluster, before, shape.Events, TimeSpan.FromMinutes(5), cancellationToken);
             }
 
@@ -189,13 +196,19 @@ public class DeliveryUnderHostBenchmark
         ["AzureFunctionsJobHost__logging__logLevel__Function"] = null,
     };
 
-    private static async Task IngestAsync(FunctionsHost host, string run, int events, int perCall, bool identify, CancellationToken cancellationToken)
+    private static async Task IngestAsync(FunctionsHost host, string run, int events, int perCall, bool identify, CancellationToken cancellationToken, int perSecond = 0)
     {
+        var started = System.Diagnostics.Stopwatch.StartNew();
         string tag = new string(run.Where(char.IsLetterOrDigit).ToArray()) + Guid.NewGuid().ToString("N")[..6];
         Func<string, int, string> make = identify ? SampleEvents.Identify : SampleEvents.Track;
         var calls = Enumerable.Range(0, events / perCall).ToList();
         await Parallel.ForEachAsync(calls, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (call, ct) =>
         {
+            if (perSecond > 0 && TimeSpan.FromSeconds(call / (double)perSecond) - started.Elapsed is { Ticks: > 0 } early)
+            {
+                await Task.Delay(early, ct);
+            }
+
             byte[] body = perCall == 1
                 ? System.Text.Encoding.UTF8.GetBytes(make(tag, call))
                 : SampleEvents.ArrayBody($"{tag}-{call}", perCall, make);
@@ -226,5 +239,11 @@ public class DeliveryUnderHostBenchmark
         }
     }
 
-    private sealed record Shape(string Name, int Events, int PerCall, bool Identify, string? RateLimit);
+    /// <summary>
+    /// A traffic shape; <paramref name="PerSecond"/> spreads the calls over time (0: as fast as 4 senders go).
+    /// <paramref name="Sampled"/> keeps host.json's request sampling on: then requests are kept only in part, and the
+    /// executions and active time read from them are lower bounds. The other shapes turn it off, so that every
+    /// invocation is counted; their telemetry is then the unsampled upper bound.
+    /// </summary>
+    private sealed record Shape(string Name, int Events, int PerCall, bool Identify, string? RateLimit, int PerSecond = 0, bool Sampled = false);
 }
