@@ -71,19 +71,19 @@ internal static class BatchIngest
 
         await app.Events.ClearMessagesAsync();
         var bodyBytes = (double)bodies[0].Length;
-        var app50 = Stats.Median(appMs);
-        var bound50 = Stats.Median(boundMs);
+        var app50 = PairedRuns.Median(appMs);
+        var bound50 = PairedRuns.Median(boundMs);
         // Judged on the ratio of the medians, the larger and steadier reading here; the median of the paired ratios and
         // their range are printed beside it, so that a disagreement between the two shows.
         var ratio = paired.RatioOfMedians;
         table.Add("batch ingest 4,000 events: median wall time", $"{app50:0} ms", $"{bound50:0} ms (ready-made writes)", ratio, "≤ 1.3×", ratio <= 1.3);
         table.Add("  same runs, paired", paired.Describe(), "—", paired.MedianOfRatios, "report", null);
         table.Add("batch ingest: first call of the process (cold)", $"{cold.Ms:0} ms, peak +{cold.Peak / 1048576.0:0.0} MiB", $"{bodyBytes / 1048576:0.0} MiB (body)", cold.Peak / bodyBytes, "≤ 3× body", cold.Peak / bodyBytes <= 3);
-        table.Add("batch ingest 4,000 events: absolute", $"{app50:0} ms (p90 {Stats.Percentile(appMs, 90):0})", "—", null, "well under 5 s", app50 < 2500);
-        table.Add("batch ingest: storage writes per event", $"{Stats.Median(writes):0.0000}", $"{ready.Count / (double)SampleEvents.BatchSize:0.0000} (same packing)", null, "≤ 0.05", Stats.Median(writes) <= 0.05);
-        table.Add("batch ingest: peak working set above idle, warm (median, max)", $"{Stats.Median(peaks) / 1048576:0.0} MiB, {peaks.Max() / 1048576:0.0} MiB", $"{bodyBytes / 1048576:0.0} MiB (body)", peaks.Max() / bodyBytes, "≤ 3× body", peaks.Max() / bodyBytes <= 3);
-        table.Add("batch ingest: allocated per call", $"{Stats.Median(allocations) / 1048576:0.0} MiB ({Stats.Median(allocations) / bodyBytes:0.0}× body)", $"{Stats.Median(boundAllocations) / 1048576:0.0} MiB (ready-made writes)", Stats.Median(allocations) / Stats.Median(boundAllocations), "report", null);
-        table.Add("batch ingest: parse+validate+pack alone", $"{Stats.Median(packMs):0} ms", "—", null, "report", null);
+        table.Add("batch ingest 4,000 events: absolute", $"{app50:0} ms (p90 {PairedRuns.Percentile(appMs, 90):0})", "—", null, "well under 5 s", app50 < 2500);
+        table.Add("batch ingest: storage writes per event", $"{PairedRuns.Median(writes):0.0000}", $"{ready.Count / (double)SampleEvents.BatchSize:0.0000} (same packing)", null, "≤ 0.05", PairedRuns.Median(writes) <= 0.05);
+        table.Add("batch ingest: peak working set above idle, warm (median, max)", $"{PairedRuns.Median(peaks) / 1048576:0.0} MiB, {peaks.Max() / 1048576:0.0} MiB", $"{bodyBytes / 1048576:0.0} MiB (body)", peaks.Max() / bodyBytes, "≤ 3× body", peaks.Max() / bodyBytes <= 3);
+        table.Add("batch ingest: allocated per call", $"{PairedRuns.Median(allocations) / 1048576:0.0} MiB ({PairedRuns.Median(allocations) / bodyBytes:0.0}× body)", $"{PairedRuns.Median(boundAllocations) / 1048576:0.0} MiB (ready-made writes)", PairedRuns.Median(allocations) / PairedRuns.Median(boundAllocations), "report", null);
+        table.Add("batch ingest: parse+validate+pack alone", $"{PairedRuns.Median(packMs):0} ms", "—", null, "report", null);
     }
 
     private static async Task<(double Ms, long Allocated, int Written, long Peak)> MeasureAsync(AppUnderTest app, bool sampled, Func<Task> work)

@@ -86,18 +86,18 @@ internal static class DeliveryThroughput
             }
         }
 
-        var appRate = Stats.Median(results["app"].Select(r => r.PerSecond));
-        var dedupeRate = Stats.Median(results["plain+dedupe"].Select(r => r.PerSecond));
-        var plainRate = Stats.Median(results["plain"].Select(r => r.PerSecond));
-        var appBytes = Stats.Median(results["app"].Select(r => r.BytesPerEvent));
-        var dedupeBytes = Stats.Median(results["plain+dedupe"].Select(r => r.BytesPerEvent));
+        var appRate = PairedRuns.Median(results["app"].Select(r => r.PerSecond));
+        var dedupeRate = PairedRuns.Median(results["plain+dedupe"].Select(r => r.PerSecond));
+        var plainRate = PairedRuns.Median(results["plain"].Select(r => r.PerSecond));
+        var appBytes = PairedRuns.Median(results["app"].Select(r => r.BytesPerEvent));
+        var dedupeBytes = PairedRuns.Median(results["plain+dedupe"].Select(r => r.BytesPerEvent));
         // Ratios are medians of per-run ratios: the paths of one run share the machine's load at that moment.
-        var ratio = Stats.Median(results["app"].Zip(results["plain+dedupe"], (a, b) => a.PerSecond / b.PerSecond));
-        var dedupePrice = Stats.Median(results["plain+dedupe"].Zip(results["plain"], (a, b) => a.PerSecond / b.PerSecond));
+        var ratio = PairedRuns.Median(results["app"].Zip(results["plain+dedupe"], (a, b) => a.PerSecond / b.PerSecond));
+        var dedupePrice = PairedRuns.Median(results["plain+dedupe"].Zip(results["plain"], (a, b) => a.PerSecond / b.PerSecond));
         table.Add($"delivery, {Concurrency} concurrent: events/s", $"{appRate:0}/s", $"{dedupeRate:0}/s (plain POST+read+upsert)", ratio, "≥ 0.80×", ratio >= 0.8);
         table.Add("delivery: price of de-dup (plain loops)", $"{dedupeRate:0}/s with", $"{plainRate:0}/s POST only", dedupePrice, "report", null);
         table.Add("delivery: allocated per event (process-wide)", $"{appBytes:0} B", $"{dedupeBytes:0} B (plain POST+read+upsert)", appBytes / dedupeBytes, "report", null);
-        table.Add("delivery: budget table operations per Stories call", $"{Stats.Median(budgetOperations):0.00}", "— (one shared row, ETag writes)", null, "report", null);
+        table.Add("delivery: budget table operations per Stories call", $"{PairedRuns.Median(budgetOperations):0.00}", "— (one shared row, ETag writes)", null, "report", null);
     }
 
     private static ParallelOptions Options() => new() { MaxDegreeOfParallelism = Concurrency };

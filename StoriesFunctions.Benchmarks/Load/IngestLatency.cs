@@ -42,8 +42,8 @@ internal static class IngestLatency
         await app.Events.ClearMessagesAsync();
         foreach (var percent in new[] { 50.0, 99.0 })
         {
-            var measured = Stats.Percentile(appMs, percent);
-            var bound = Stats.Percentile(boundMs, percent);
+            var measured = PairedRuns.Percentile(appMs, percent);
+            var bound = PairedRuns.Percentile(boundMs, percent);
             table.Add($"single-event ingest latency p{percent:0} ({calls} calls)", $"{measured:0.00} ms", $"{bound:0.00} ms (one queue write)", measured / bound, "report", null);
         }
 
