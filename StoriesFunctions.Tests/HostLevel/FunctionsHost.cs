@@ -97,6 +97,19 @@ public sealed class FunctionsHost : IAsyncDisposable
         return await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>POSTs <paramref name="body"/> as JSON to <paramref name="path"/> (e.g. <c>api/segment</c>), with an optional <c>X-Signature</c>.</summary>
+    public async Task<HttpResponseMessage> PostAsync(string path, byte[] body, string? signature = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (signature is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Signature", signature);
+        }
+
+        return await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Stops host and worker: SIGTERM, then a kill after 10 s. Does nothing when already stopped.</summary>
     public async Task StopAsync()
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using StoriesFunctions.Tests.Support;
 
 namespace StoriesFunctions.Tests.HostLevel.Benchmarks;
@@ -212,10 +211,7 @@ public class DeliveryUnderHostBenchmark
             byte[] body = perCall == 1
                 ? System.Text.Encoding.UTF8.GetBytes(make(tag, call))
                 : SampleEvents.ArrayBody($"{tag}-{call}", perCall, make);
-            using var request = new HttpRequestMessage(HttpMethod.Post, "api/segment") { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            request.Headers.TryAddWithoutValidation("X-Signature", SampleEvents.Sign(body));
-            using var response = await host.Http.SendAsync(request, ct);
+            using var response = await host.PostAsync("api/segment", body, SampleEvents.Sign(body), ct);
             Assert.That((int)response.StatusCode, Is.EqualTo(200), await response.Content.ReadAsStringAsync(ct));
         });
     }
