@@ -67,7 +67,7 @@ public class DeliveryClaimsTests
         var whileLive = await claims.TryClaimAsync(id, CancellationToken.None);
         time.Advance(Lease + TimeSpan.FromSeconds(1));
         var afterExpiry = await claims.TryClaimAsync(id, CancellationToken.None);
-        var lateCompletion = await claims.CompleteUserAsync(first, CancellationToken.None);
+        var lateCompletion = await claims.CompleteUserAsync(first);
 
         Assert.Multiple(() =>
         {
@@ -85,10 +85,10 @@ public class DeliveryClaimsTests
         var id = $"m/{Guid.NewGuid()}#odd?";
         var claim = await claims.TryClaimAsync(id, CancellationToken.None);
 
-        var renewed = await claims.CompleteUserAsync(claim, CancellationToken.None);
-        await claims.ReleaseAsync(renewed!, CancellationToken.None);
+        var renewed = await claims.CompleteUserAsync(claim);
+        await claims.ReleaseAsync(renewed!);
         var afterUser = await claims.TryClaimAsync(id, CancellationToken.None);
-        var recorded = await claims.CompleteEventAsync(afterUser, CancellationToken.None);
+        var recorded = await claims.CompleteEventAsync(afterUser);
         var afterEvent = await claims.TryClaimAsync(id, CancellationToken.None);
 
         Assert.Multiple(() =>
@@ -109,7 +109,7 @@ public class DeliveryClaimsTests
         var claims = new DeliveryClaims(new DeliveryTables(tables, options, time), options, time, NullLogger<DeliveryClaims>.Instance);
         var claim = new DeliveryClaim("m-1", ClaimStatus.Claimed, "me", false, time.GetUtcNow(), Azure.ETag.All);
 
-        var recorded = await claims.CompleteEventAsync(claim, CancellationToken.None);
+        var recorded = await claims.CompleteEventAsync(claim);
 
         Assert.That(recorded, Is.False);
     }
@@ -119,7 +119,7 @@ public class DeliveryClaimsTests
     {
         var (claims, time, tables) = await CreateAsync();
         var id = $"m-{Guid.NewGuid()}";
-        await claims.CompleteEventAsync(await claims.TryClaimAsync(id, CancellationToken.None), CancellationToken.None);
+        await claims.CompleteEventAsync(await claims.TryClaimAsync(id, CancellationToken.None));
 
         time.Advance(Retention);
         var nextPeriod = await claims.TryClaimAsync(id, CancellationToken.None);
@@ -149,5 +149,44 @@ public class DeliveryClaimsTests
         var claim = await claims.TryClaimAsync(id, CancellationToken.None);
 
         Assert.That(claim.Status, Is.EqualTo(ClaimStatus.Done));
+    }
+
+    [Test]
+    public async Task Release_ClaimTakenOverMeanwhile_LeavesTheNewHoldersClaim()
+    {
+        var (claims, time, _) = await CreateAsync();
+        var id = $"m-{Guid.NewGuid()}";
+        var first = await claims.TryClaimAsync(id, CancellationToken.None);
+        time.Advance(Lease + TimeSpan.FromSeconds(1));
+        var second = await claims.TryClaimAsync(id, CancellationToken.None);
+
+        await claims.ReleaseAsync(first);
+        var third = await claims.TryClaimAsync(id, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(second.Status, Is.EqualTo(ClaimStatus.Claimed));
+            Assert.That(third.Status, Is.EqualTo(ClaimStatus.Held), "the late release of the first holder did not free the second's claim");
+        });
+    }
+
+    [Test]
+    public async Task CompleteEvent_WritesThePreviousVersionsStepsToo_SoARollingUpgradeSendsNothingTwice()
+    {
+        var (claims, time, tables) = await CreateAsync();
+        var id = $"m-{Guid.NewGuid()}";
+        var (partition, row) = DeliveryTables.Keys(id);
+        var claim = await claims.TryClaimAsync(id, CancellationToken.None);
+
+        await claims.CompleteEventAsync((await claims.CompleteUserAsync(claim))!);
+        var period = time.GetUtcNow().ToUnixTimeSeconds() / (long)Retention.TotalSeconds;
+        var stored = await tables.GetTableClient($"delivered{period}").GetEntityAsync<TableEntity>(partition, row);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(stored.Value.GetInt32("Steps"), Is.EqualTo(3), "user and event, as the previous version reads them");
+            Assert.That(await claims.IsDeliveredAsync(id, CancellationToken.None), Is.True);
+            Assert.That(await claims.IsDeliveredAsync($"m-{Guid.NewGuid()}", CancellationToken.None), Is.False);
+        });
     }
 }

@@ -176,7 +176,7 @@ public class DeliveryFunctionTests
             s["Delivery:MaxAttempts"] = "2";
         });
         stories.FailAll(StoriesReply.Status(503));
-        await forwarder.PostAsync($"[{SegmentEventBuilder.Track().Json()},{SegmentEventBuilder.Track().Json()}]");
+        await forwarder.PostAsync($"[{SegmentEventBuilder.Track().With("userId", "ada").Json()},{SegmentEventBuilder.Track().With("userId", "bob").Json()}]");
 
         await forwarder.DeliverUntilAsync(() => forwarder.DeadLettersAsync().Result.Count >= 2, Patience);
 
@@ -229,6 +229,26 @@ public class DeliveryFunctionTests
 
         var calls = stories.Requests.Select(r => (r.Json.GetProperty("data").GetProperty("content").GetString(), r.StatusCode));
         Assert.That(calls, Is.EqualTo(new[] { ("first", (int?)500), ("other", 201), ("first", 201), ("second", 201), ("third", 201) }));
+    }
+
+    [Test]
+    public async Task Deliver_AUsersEventsAllFailing_ShareOneRetryWindowInsteadOfOneEach()
+    {
+        await using var stories = await StoriesStandIn.StartAsync();
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl, s => s["Stories:QuickRetries"] = "0");
+        var events = new[] { "first", "second", "third" }.Select(name => SegmentEventBuilder.Track().With("event", name).With("userId", "ada")).ToList();
+        stories.FailAll(StoriesReply.Status(503));
+        await forwarder.PostAsync("[" + string.Join(",", events.Select(e => e.Json())) + "]");
+
+        await forwarder.DeliverUntilAsync(() => forwarder.DeadLettersAsync().Result.Count >= 3, Patience);
+
+        var tries = stories.Requests.GroupBy(r => r.Json.GetProperty("data").GetProperty("content").GetString()).ToDictionary(g => g.Key!, g => g.Count());
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await forwarder.DeadLettersAsync(), Has.Count.EqualTo(3));
+            Assert.That(tries["first"], Is.EqualTo(3), "the first event gets every attempt (Delivery:MaxAttempts = 3)");
+            Assert.That(tries["third"], Is.EqualTo(1), "the last one's window ran out while it waited: one try, not three more attempts");
+        });
     }
 
     [TestCase(401)]

@@ -31,6 +31,7 @@ public sealed class StorageResourceTests
 
     [TestCase("segment-events")]
     [TestCase("segment-events-poison")]
+    [TestCase("segment-events-poison-poison")]
     [TestCase("deadletter-jobs")]
     public void Queue_Declared_Exists(string queue)
     {

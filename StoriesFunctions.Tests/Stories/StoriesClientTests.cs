@@ -27,7 +27,7 @@ public class StoriesClientTests
         var handler = new RecordingHandler(answer ?? (() => new HttpResponseMessage(HttpStatusCode.Created)));
         var http = new HttpClient(handler) { BaseAddress = StoriesResilience.WithTrailingSlash(new Uri(baseUrl)) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", "key-123");
-        return (new StoriesClient(http), handler);
+        return (new StoriesClient(http, Microsoft.Extensions.Options.Options.Create(new StoriesOptions())), handler);
     }
 
     [TestCase("https://api.getstories.io/v1/", "https://api.getstories.io/v1/events")]

@@ -10,13 +10,13 @@ namespace StoriesFunctions.Delivery;
 /// host moved to <c>segment-events-poison</c> after <c>maxDequeueCount</c> failed invocations, which are adopted into the
 /// same never-expiring store, so that every dead letter is listed, replayable and alerted on alike.
 /// </summary>
-public sealed class DeadLetters(DeadLetterStore store, ForwarderMetrics metrics, TimeProvider time, ILogger<DeadLetters> logger)
+public sealed class DeadLetters(DeadLetterStore store, DeliveryClaims claims, ForwarderMetrics metrics, TimeProvider time, ILogger<DeadLetters> logger)
 {
     public async Task AddAsync(EnvelopeEvent item, string type, string reason, DeliveryOutcome? outcome, CancellationToken cancellationToken)
     {
         var letter = new DeadLetter(
             item.MessageId, type, reason, outcome?.StatusCode, outcome?.Response?.Excerpt, item.Attempt, item.ReceivedAt,
-            item.FirstAttemptAt ?? time.GetUtcNow(), time.GetUtcNow(), UserOrder.UserOf(item));
+            item.FirstAttemptAt ?? time.GetUtcNow(), time.GetUtcNow(), item.UserId);
         await store.AddAsync(letter, JsonMarshal.GetRawUtf8Value(item.Event).ToArray(), cancellationToken).ConfigureAwait(false);
         var kind = outcome?.Result == DeliveryResult.Transient ? "retries exhausted" : outcome is null ? "host moved" : "permanent";
         metrics.DeadLettered.Add(1, new KeyValuePair<string, object?>("reason", kind));
@@ -34,8 +34,11 @@ public sealed class DeadLetters(DeadLetterStore store, ForwarderMetrics metrics,
     }
 
     /// <summary>
-    /// Adopts one message of the poison queue: an envelope the host moved (each event becomes a dead letter with the
-    /// reason "the invocation failed N times"), a dead letter the previous version wrote there, or anything else as unreadable.
+    /// Adopts one message of the poison queue: an envelope the host moved (each event not yet delivered becomes a dead
+    /// letter with the reason "the invocation failed N times"; one whose claim says Stories has it is skipped, so a
+    /// replay cannot post it again), a dead letter the previous version wrote there, or anything else as unreadable.
+    /// Idempotent: a dead letter is one row per <c>messageId</c>, so adopting a message twice writes the same rows.
+    /// Throws when storage fails; <see cref="Functions.PoisonFunction"/> then defers the message.
     /// </summary>
     public async Task AdoptAsync(string queueMessageId, BinaryData body, int hostMaxDequeueCount, CancellationToken cancellationToken)
     {
@@ -46,7 +49,10 @@ public sealed class DeadLetters(DeadLetterStore store, ForwarderMetrics metrics,
                 var reason = DeadLetter.HostMovedReason(hostMaxDequeueCount);
                 foreach (var item in envelope.Events)
                 {
-                    await AddAsync(item, EventDelivery.EventTypeOf(item), reason, null, cancellationToken).ConfigureAwait(false);
+                    if (!await claims.IsDeliveredAsync(item.MessageId, cancellationToken).ConfigureAwait(false))
+                    {
+                        await AddAsync(item, EventDelivery.EventTypeOf(item), reason, null, cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 return;
@@ -57,7 +63,7 @@ public sealed class DeadLetters(DeadLetterStore store, ForwarderMetrics metrics,
         if (document is not null && DeadLetter.TryReadLegacy(document.RootElement, out var evt) is { } legacy)
         {
             var item = new EnvelopeEvent(legacy.MessageId ?? string.Empty, legacy.ReceivedAt, evt, legacy.Attempts, legacy.FirstAttemptAt);
-            await store.AddAsync(legacy with { UserId = UserOrder.UserOf(item) }, JsonMarshal.GetRawUtf8Value(evt).ToArray(), cancellationToken).ConfigureAwait(false);
+            await store.AddAsync(legacy with { UserId = item.UserId }, JsonMarshal.GetRawUtf8Value(evt).ToArray(), cancellationToken).ConfigureAwait(false);
             return;
         }
 

@@ -26,8 +26,9 @@ public sealed class DeliveryOptions
     public TimeSpan InvocationBudget { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// How long a copy's claim on an event keeps other copies from posting it. It must outlast one Stories call with its
-    /// quick retries (<c>Stories__AttemptTimeout</c> and friends); when the holder dies, the event waits this long.
+    /// How long a copy's claim on an event keeps other copies from posting it. It must outlast everything done under a
+    /// claim: two Stories calls (an identify's upsert and event) with their quick retries (<c>Stories__AttemptTimeout</c>
+    /// and friends); when the holder dies, the event waits this long.
     /// </summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
 }
@@ -70,10 +71,11 @@ internal sealed class DeliveryOptionsValidator(IConfiguration configuration) : I
         {
             errors.Add("Delivery__ClaimLease must be between 1 second and 1 hour (e.g. 00:02:00).");
         }
-        else if (StoriesCall() is { } stories && options.ClaimLease <= stories)
+        else if (StoriesCall() is { } stories && options.ClaimLease <= stories * 2)
         {
-            // A lease that runs out while its holder still waits on Stories lets a second copy post the same event.
-            errors.Add($"Delivery__ClaimLease ({options.ClaimLease}) must be longer than one Stories call with its quick retries ({stories}).");
+            // A lease that runs out while its holder still waits on Stories lets a second copy post the same event. Under
+            // one claim an identify makes two calls (the user upsert, then the event), each with its quick retries.
+            errors.Add($"Delivery__ClaimLease ({options.ClaimLease}) must be longer than two Stories calls with their quick retries ({stories * 2}).");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -21,6 +21,12 @@ public enum DeliveryResult
 
     /// <summary>Stories answered 429: every instance pauses until <c>HeldUntil</c>. Not the event's failure.</summary>
     Throttled,
+
+    /// <summary>Our own storage (the claim, the budget row) failed before anything was posted. Not the event's failure.</summary>
+    StorageDown,
+
+    /// <summary>The host is shutting down: nothing was posted, and nothing new starts.</summary>
+    Interrupted,
 }
 
 /// <summary>What became of one event in one attempt.</summary>
@@ -41,6 +47,12 @@ public sealed record DeliveryOutcome(DeliveryResult Result, string Type, string 
 
     public static DeliveryOutcome Throttled(string type, StoriesResponse response, DateTimeOffset pausedUntil) =>
         new(DeliveryResult.Throttled, type, response.Reason, response, pausedUntil);
+
+    public static DeliveryOutcome StorageFailed(string type, Exception exception) =>
+        new(DeliveryResult.StorageDown, type, "our storage failed: " + exception.GetType().Name, null);
+
+    public static DeliveryOutcome Interrupted(string type) =>
+        new(DeliveryResult.Interrupted, type, "the host is shutting down", null);
 
     public static DeliveryOutcome Held(string type, DateTimeOffset until) =>
         new(DeliveryResult.ClaimHeld, type, "another copy of this event is being delivered", null, until);

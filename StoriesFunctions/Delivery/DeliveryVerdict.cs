@@ -11,13 +11,10 @@ public abstract record DeliveryVerdict
     public sealed record Done : DeliveryVerdict;
 
     /// <summary>
-    /// Back to the queue for <paramref name="Delay"/>; its next try is attempt <paramref name="NextAttempt"/>. With
-    /// <paramref name="Scheduled"/>, Stories budget slots are reserved for it when it comes back.
+    /// Back to the queue for <paramref name="Delay"/>, for the reason <paramref name="Kind"/>; its next try is attempt
+    /// <paramref name="NextAttempt"/>.
     /// </summary>
-    public sealed record Defer(TimeSpan Delay, int NextAttempt, string Reason, bool Scheduled = false) : DeliveryVerdict;
+    public sealed record Defer(TimeSpan Delay, int NextAttempt, string Reason, DeferKind Kind) : DeliveryVerdict;
 
     public sealed record DeadLetter(string Reason) : DeliveryVerdict;
-
-    /// <summary>Stop the whole message: every event not yet delivered waits, using no attempt.</summary>
-    public sealed record HoldMessage(TimeSpan Delay, string Reason) : DeliveryVerdict;
 }

@@ -4,10 +4,16 @@ namespace StoriesFunctions.Delivery;
 
 /// <summary>
 /// One event inside an envelope: its de-duplication key, when we received it, the event as Segment sent it, and its own
-/// delivery attempt (1-based) with when the first one ran. Attempts are per event: events of one message can have
-/// failed a different number of times (one that waited on its user, or on a claim, has used none).
+/// delivery attempt (1-based) with when its retry window began (its first attempt, or its first wait behind its user's
+/// failing event), and how many times in a row our own storage stalled it. Attempts are per event: events of one
+/// message can have failed a different number of times (one that waited on its user, or on a claim, has used none).
 /// </summary>
-public sealed record EnvelopeEvent(string MessageId, DateTimeOffset ReceivedAt, JsonElement Event, int Attempt = 1, DateTimeOffset? FirstAttemptAt = null);
+public sealed record EnvelopeEvent(string MessageId, DateTimeOffset ReceivedAt, JsonElement Event, int Attempt = 1, DateTimeOffset? FirstAttemptAt = null, int Stalls = 0)
+{
+    /// <summary>The event's <c>userId</c> as Stories gets it (<see cref="Segment.UserIds.Read"/>): the one reader of it in delivery.</summary>
+    public string? UserId =>
+        Event.ValueKind == JsonValueKind.Object && Event.TryGetProperty("userId"u8, out var id) ? Segment.UserIds.Read(id) : null;
+}
 
 /// <summary>
 /// The queue message format: a small versioned envelope holding one or more raw Segment events, so that one
@@ -96,7 +102,8 @@ public sealed class Envelope : IDisposable
                 return null;
             }
 
-            events.Add(new EnvelopeEvent(id.GetString()!, received, evt, AttemptOf(item) ?? attempt, FirstAttemptOf(item) ?? first));
+            var stalls = item.TryGetProperty("stalls"u8, out var st) && st.TryGetInt32(out var n) ? Math.Max(n, 0) : 0;
+            events.Add(new EnvelopeEvent(id.GetString()!, received, evt, AttemptOf(item) ?? attempt, FirstAttemptOf(item) ?? first, stalls));
         }
 
         var scheduled = root.TryGetProperty("scheduled"u8, out var s) && s.ValueKind == JsonValueKind.True;

@@ -14,9 +14,9 @@ namespace StoriesFunctions.Delivery;
 public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttemptAt = null, int maxBytes = Envelope.MaxBytes, bool scheduled = false)
 {
     // Closing the envelope (its own keys are written when it opens), and an item's own keys: {"id":"…","receivedAt":"2026-11-28T18:00:00.0000000+00:00",
-    // "attempt":10,"firstAttemptAt":"2026-11-28T18:00:00.0000000+00:00","event":…},
+    // "attempt":10,"firstAttemptAt":"2026-11-28T18:00:00.0000000+00:00","stalls":10,"event":…},
     private const int EnvelopeOverhead = 8;
-    private const int ItemOverhead = 140;
+    private const int ItemOverhead = 152;
     private static readonly JsonWriterOptions Unchecked = new() { SkipValidation = true };
 
     private readonly List<BinaryData> _envelopes = [];
@@ -34,9 +34,9 @@ public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttempt
         Add(messageId, receivedAt, evt, 1, null, sharedContext, sharedIntegrations);
 
     /// <summary>Adds an event going back to the queue: its own attempt count and first attempt travel with it.</summary>
-    public void Add(EnvelopeEvent item, int attempt) => Add(item.MessageId, item.ReceivedAt, item.Event, attempt, item.FirstAttemptAt, null, null);
+    public void Add(EnvelopeEvent item, int attempt) => Add(item.MessageId, item.ReceivedAt, item.Event, attempt, item.FirstAttemptAt, null, null, item.Stalls);
 
-    private void Add(string messageId, DateTimeOffset receivedAt, JsonElement evt, int itemAttempt, DateTimeOffset? itemFirstAttemptAt, JsonElement? sharedContext, JsonElement? sharedIntegrations)
+    private void Add(string messageId, DateTimeOffset receivedAt, JsonElement evt, int itemAttempt, DateTimeOffset? itemFirstAttemptAt, JsonElement? sharedContext, JsonElement? sharedIntegrations, int stalls = 0)
     {
         if (_completed)
         {
@@ -48,7 +48,7 @@ public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttempt
             var raw = JsonMarshal.GetRawUtf8Value(evt);
             // Room for the worst case (every id character escaped) decides the split; the buffer is sized for the usual case.
             var writer = Reserve(raw.Length + (messageId.Length * 6) + ItemOverhead, raw.Length + messageId.Length + ItemOverhead + 32);
-            StartItem(writer, messageId, receivedAt, itemAttempt, itemFirstAttemptAt);
+            StartItem(writer, messageId, receivedAt, itemAttempt, itemFirstAttemptAt, stalls);
             writer.WriteRawValue(raw, skipInputValidation: true);
             writer.WriteEndObject();
         }
@@ -67,14 +67,14 @@ public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttempt
         _scratch.ResetWrittenCount();
         _scratchWriter ??= new Utf8JsonWriter(_scratch, Unchecked);
         _scratchWriter.Reset(_scratch);
-        StartItem(_scratchWriter, messageId, receivedAt, 1, null);
+        StartItem(_scratchWriter, messageId, receivedAt, 1, null, 0);
         BatchMerge.WriteMerged(_scratchWriter, evt, sharedContext, sharedIntegrations);
         _scratchWriter.WriteEndObject();
         _scratchWriter.Flush();
         return _scratch.WrittenSpan;
     }
 
-    private static void StartItem(Utf8JsonWriter writer, string messageId, DateTimeOffset receivedAt, int itemAttempt, DateTimeOffset? itemFirstAttemptAt)
+    private static void StartItem(Utf8JsonWriter writer, string messageId, DateTimeOffset receivedAt, int itemAttempt, DateTimeOffset? itemFirstAttemptAt, int stalls)
     {
         writer.WriteStartObject();
         writer.WriteString("id"u8, messageId);
@@ -87,6 +87,11 @@ public sealed class EnvelopePacker(int attempt = 1, DateTimeOffset? firstAttempt
         if (itemFirstAttemptAt is { } first)
         {
             writer.WriteString("firstAttemptAt"u8, first);
+        }
+
+        if (stalls > 0)
+        {
+            writer.WriteNumber("stalls"u8, stalls);
         }
 
         writer.WritePropertyName("event"u8);

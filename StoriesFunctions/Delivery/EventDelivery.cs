@@ -1,27 +1,68 @@
+using Microsoft.Extensions.Options;
 using StoriesFunctions.Segment;
 using StoriesFunctions.Stories;
 
 namespace StoriesFunctions.Delivery;
 
 /// <summary>
-/// One event's steps: map it, claim it, post the steps Stories has not accepted yet (the user upsert, then the event),
-/// each in its own budget slot, and record each as soon as Stories accepts it. Returns the facts; knows nothing of
-/// attempts or queues. A 429 pauses every instance (<see cref="StoriesBudget"/>) and ends the attempt as throttled.
+/// One event's try: slots from the Stories budget, then the claim, then the steps Stories has not accepted yet (the user
+/// upsert, then the event), each in its own slot, each recorded as soon as Stories accepts it. Returns the facts; knows
+/// nothing of attempts or queues. A failure of our own storage before anything is posted is a fact too
+/// (<see cref="DeliveryResult.StorageDown"/>), never a failure of the invocation. Once the claim is taken, the
+/// invocation's token is no longer used: a call that started finishes and is recorded, even while the host stops.
 /// </summary>
-public sealed class EventDelivery(StoriesMapper mapper, StoriesClient stories, DeliveryClaims claims, StoriesBudget budget, Telemetry.ForwarderMetrics metrics, TimeProvider time)
+public sealed class EventDelivery(
+    StoriesMapper mapper, StoriesClient stories, DeliveryClaims claims, StoriesBudget budget, IOptions<StoriesOptions> storiesOptions,
+    Telemetry.ForwarderMetrics metrics, TimeProvider time, Microsoft.Extensions.Logging.ILogger<EventDelivery> logger)
 {
+    private readonly TimeSpan _call = storiesOptions.Value.TotalTimeout;
+
     /// <summary>Stories calls this event will make: what it asks of the budget.</summary>
     public int CallsFor(EnvelopeEvent item) => mapper.CallsFor(EventTypeOf(item));
 
-    public async Task<DeliveryOutcome> DeliverAsync(EnvelopeEvent item, BudgetGrant.Go slots, CancellationToken cancellationToken)
+    /// <summary>Slots first, then the calls. After a 429 the event asks once more, ahead of newer messages.</summary>
+    public async Task<DeliveryOutcome> TryAsync(EnvelopeEvent item, BudgetAsk ask, CancellationToken cancellationToken)
     {
         var type = EventTypeOf(item);
+        try
+        {
+            for (var round = 0; ; round++)
+            {
+                var grant = await budget.AskAsync(ask, cancellationToken).ConfigureAwait(false);
+                if (grant is BudgetGrant.Wait wait)
+                {
+                    return DeliveryOutcome.Waiting(type, wait.Until);
+                }
+
+                var outcome = await DeliverAsync(item, type, (BudgetGrant.Go)grant, cancellationToken).ConfigureAwait(false);
+                if (outcome.Result != DeliveryResult.Throttled || round > 0)
+                {
+                    return outcome;
+                }
+
+                ask = ask with { Scheduled = true };
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return DeliveryOutcome.Interrupted(type);
+        }
+        catch (Exception ex) when (ex.IsStorageFailure(cancellationToken))
+        {
+            return DeliveryOutcome.StorageFailed(type, ex);
+        }
+    }
+
+    private async Task<DeliveryOutcome> DeliverAsync(EnvelopeEvent item, string type, BudgetGrant.Go slots, CancellationToken cancellationToken)
+    {
         var mapping = mapper.Map(item.Event);
         if (!mapping.IsValid)
         {
             return new DeliveryOutcome(DeliveryResult.Permanent, type, "cannot map: " + mapping.Error, null);
         }
 
+        // The slot's wait comes before the claim: a shutdown during it leaves nothing held.
+        await WaitForAsync(slots.At, cancellationToken).ConfigureAwait(false);
         var claim = await claims.TryClaimAsync(item.MessageId, cancellationToken).ConfigureAwait(false);
         switch (claim.Status)
         {
@@ -36,15 +77,15 @@ public sealed class EventDelivery(StoriesMapper mapper, StoriesClient stories, D
         var slot = slots.At;
         if (mapping.User is { } user && !claim.UserDone)
         {
-            var upsert = await SendAsync(user, slot, cancellationToken).ConfigureAwait(false);
+            var upsert = await SendAsync(user, slot).ConfigureAwait(false);
             slot += slots.Interval;
             if (!upsert.IsSuccess)
             {
-                await claims.ReleaseAsync(claim, cancellationToken).ConfigureAwait(false);
-                return await OutcomeAsync(item, upsert, type, cancellationToken).ConfigureAwait(false);
+                await claims.ReleaseAsync(claim).ConfigureAwait(false);
+                return await OutcomeAsync(item, upsert, type).ConfigureAwait(false);
             }
 
-            if (await claims.CompleteUserAsync(claim, cancellationToken).ConfigureAwait(false) is not { } renewed)
+            if (await claims.CompleteUserAsync(claim).ConfigureAwait(false) is not { } renewed)
             {
                 // Our lease ran out while Stories answered and another copy took the event over: it posts, not us.
                 return DeliveryOutcome.Held(type, claim.HeldUntil);
@@ -53,37 +94,52 @@ public sealed class EventDelivery(StoriesMapper mapper, StoriesClient stories, D
             claim = renewed;
         }
 
-        var posted = await SendAsync(mapping.Event, slot, cancellationToken).ConfigureAwait(false);
+        // A lease that could end during the post would let a copy post it too: only a lease that covers the call is used.
+        var now = time.GetUtcNow();
+        if (claim.HeldUntil < (slot > now ? slot : now) + _call)
+        {
+            await claims.ReleaseAsync(claim).ConfigureAwait(false);
+            return new DeliveryOutcome(DeliveryResult.StorageDown, type, "our storage could not renew the claim before the event's post", null);
+        }
+
+        var posted = await SendAsync(mapping.Event, slot).ConfigureAwait(false);
         if (posted.IsSuccess)
         {
-            await claims.CompleteEventAsync(claim, cancellationToken).ConfigureAwait(false);
+            // First the record, then anything else: between Stories' 2xx and the record nothing may throw or wait.
+            await claims.CompleteEventAsync(claim).ConfigureAwait(false);
         }
         else
         {
-            await claims.ReleaseAsync(claim, cancellationToken).ConfigureAwait(false);
+            await claims.ReleaseAsync(claim).ConfigureAwait(false);
         }
 
-        return await OutcomeAsync(item, posted, type, cancellationToken).ConfigureAwait(false);
+        return await OutcomeAsync(item, posted, type).ConfigureAwait(false);
     }
 
-    /// <summary>Waits for the call's slot (at most <see cref="BudgetLedger.MaxWait"/>: the budget promised no later), then calls.</summary>
-    private async Task<StoriesResponse> SendAsync(StoriesCall call, DateTimeOffset slot, CancellationToken cancellationToken)
+    /// <summary>Waits for a slot (at most <see cref="BudgetLedger.MaxWait"/>: the budget promised no later).</summary>
+    private async Task WaitForAsync(DateTimeOffset slot, CancellationToken cancellationToken)
     {
         var wait = slot - time.GetUtcNow();
         if (wait > TimeSpan.Zero)
         {
             await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
         }
+    }
 
+    /// <summary>One call in its slot, bounded by the client's own timeouts, never by the invocation's token.</summary>
+    private async Task<StoriesResponse> SendAsync(StoriesCall call, DateTimeOffset slot)
+    {
+        await WaitForAsync(slot, CancellationToken.None).ConfigureAwait(false);
         var started = time.GetTimestamp();
-        var response = await stories.SendAsync(call, cancellationToken).ConfigureAwait(false);
+        var response = await stories.SendAsync(call, CancellationToken.None).ConfigureAwait(false);
         metrics.StoriesCall(response.StatusCode is { } status ? (int)status : null, time.GetElapsedTime(started));
-        await budget.ObserveAsync(response, cancellationToken).ConfigureAwait(false);
         return response;
     }
 
-    private async Task<DeliveryOutcome> OutcomeAsync(EnvelopeEvent item, StoriesResponse response, string type, CancellationToken cancellationToken)
+    /// <summary>What the answer means, once it is recorded. The budget learns from it; a 429 pauses every instance.</summary>
+    private async Task<DeliveryOutcome> OutcomeAsync(EnvelopeEvent item, StoriesResponse response, string type)
     {
+        await AdviseAsync(budget.ObserveAsync(response, CancellationToken.None)).ConfigureAwait(false);
         if (!response.IsThrottled)
         {
             return DeliveryOutcome.From(response, type);
@@ -91,8 +147,23 @@ public sealed class EventDelivery(StoriesMapper mapper, StoriesClient stories, D
 
         // Laravel names the end of its window in Retry-After; without one, a second's pause and our pacing do the rest.
         var until = time.GetUtcNow() + (response.RetryAfter ?? TimeSpan.FromSeconds(1));
-        await budget.PauseAsync(until, cancellationToken).ConfigureAwait(false);
+        await AdviseAsync(budget.PauseAsync(until, CancellationToken.None)).ConfigureAwait(false);
+        metrics.Throttled.Add(1);
+        Telemetry.Log.Throttled(logger, item.MessageId, until);
         return DeliveryOutcome.Throttled(type, response, until);
+    }
+
+    /// <summary>The budget learns from answers, but an answer already received must not fail for it: its storage may be down.</summary>
+    private static async Task AdviseAsync(Task advice)
+    {
+        try
+        {
+            await advice.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex.IsStorageFailure(CancellationToken.None) || ex is InvalidOperationException)
+        {
+            // The next answer says it again.
+        }
     }
 
     internal static string EventTypeOf(EnvelopeEvent item) =>

@@ -36,6 +36,13 @@ public sealed class EventQueue(QueueServiceClient service)
             async (envelope, ct) => await Events.SendMessageAsync(envelope, delay, NeverExpires, ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
+    /// <summary>Puts a poison message back for a later adoption, never expiring.</summary>
+    public async Task SendToPoisonAsync(BinaryData body, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync().ConfigureAwait(false);
+        await Poison.SendMessageAsync(body, delay, NeverExpires, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Creates the queues once; a failed attempt (storage down) is tried again on the next call.</summary>
     public Task EnsureCreatedAsync()
     {

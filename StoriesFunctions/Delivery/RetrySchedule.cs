@@ -39,6 +39,38 @@ public sealed class RetrySchedule(IOptions<DeliveryOptions> options)
         return retryAfter > jittered ? retryAfter.Value : jittered;
     }
 
+    /// <summary>
+    /// The retry window: the longest the schedule's attempts can take with the worst jitter. An event's retries are
+    /// counted from its first attempt, or from when it was first held behind its user's failing event, so a user's
+    /// held events share one window instead of each starting a fresh one after the event ahead fails.
+    /// </summary>
+    public TimeSpan Window
+    {
+        get
+        {
+            var nominal = TimeSpan.Zero;
+            for (var attempt = 1; attempt < _options.MaxAttempts; attempt++)
+            {
+                nominal += BaseDelay(attempt);
+            }
+
+            return nominal * (1 + Jitter);
+        }
+    }
+
+    /// <summary>Whether the retry window that began at <paramref name="firstAttemptAt"/> has run out.</summary>
+    public bool IsPastWindow(DateTimeOffset? firstAttemptAt, DateTimeOffset now) => firstAttemptAt is { } first && now - first >= Window;
+
+    /// <summary>
+    /// The wait after our own storage failed (<paramref name="stalls"/> times before, in a row): 5 s doubling to 2 min,
+    /// jittered. Uses no attempt: an outage of ours is never the event's failure, however long it lasts.
+    /// </summary>
+    public static TimeSpan StorageDelay(int stalls, double random)
+    {
+        var seconds = Math.Min(5 * Math.Pow(2, Math.Clamp(stalls, 0, 10)), 120);
+        return TimeSpan.FromSeconds(seconds * (1 - Jitter + (2 * Jitter * random)));
+    }
+
     /// <summary>The delay without jitter: the schedule as documented.</summary>
     public TimeSpan BaseDelay(int attempt)
     {

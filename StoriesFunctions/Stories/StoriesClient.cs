@@ -7,9 +7,10 @@ namespace StoriesFunctions.Stories;
 /// <summary>
 /// The Stories API over a typed <see cref="HttpClient"/> whose handler runs the resilience pipeline
 /// (<see cref="StoriesResilience"/>). Every call ends in a <see cref="StoriesResponse"/>; only cancellation of the
-/// invocation itself throws.
+/// invocation itself throws. The pipeline's timeouts cover the headers; reading the body has its own
+/// <c>Stories__AttemptTimeout</c>, so a body that trickles cannot hold a claim past its lease.
 /// </summary>
-public sealed class StoriesClient(HttpClient http)
+public sealed class StoriesClient(HttpClient http, Microsoft.Extensions.Options.IOptions<StoriesOptions> options)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
@@ -23,7 +24,7 @@ public sealed class StoriesClient(HttpClient http)
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            var excerpt = await ReadExcerptAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            var excerpt = await ReadExcerptAsync(response.Content, options.Value.AttemptTimeout, cancellationToken).ConfigureAwait(false);
             return new StoriesResponse(
                 response.StatusCode, excerpt, RetryAfter(response.Headers.RetryAfter), null,
                 HeaderNumber(response.Headers, "X-RateLimit-Limit"), HeaderNumber(response.Headers, "X-RateLimit-Remaining"));
@@ -59,20 +60,27 @@ public sealed class StoriesClient(HttpClient http)
             ? number
             : null;
 
-    private static async Task<string?> ReadExcerptAsync(HttpContent content, CancellationToken cancellationToken)
+    /// <summary>The body's first characters, or null when it is empty or does not come within <paramref name="timeout"/>: the status is the answer.</summary>
+    private static async Task<string?> ReadExcerptAsync(HttpContent content, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var buffer = new byte[StoriesResponse.MaxExcerptChars];
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        reading.CancelAfter(timeout);
+        int length;
+        try
         {
-            var length = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            if (length == 0)
+            var stream = await content.ReadAsStreamAsync(reading.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
             {
-                return null;
+                length = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, reading.Token).ConfigureAwait(false);
             }
-
-            // Cut on a character boundary: a partial UTF-8 sequence at the end decodes as U+FFFD, which we drop.
-            return Encoding.UTF8.GetString(buffer, 0, length).TrimEnd('\uFFFD');
         }
+        catch (Exception ex) when ((ex is OperationCanceledException or IOException or HttpRequestException) && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        // Cut on a character boundary: a partial UTF-8 sequence at the end decodes as U+FFFD, which we drop.
+        return length == 0 ? null : Encoding.UTF8.GetString(buffer, 0, length).TrimEnd('\uFFFD');
     }
 }

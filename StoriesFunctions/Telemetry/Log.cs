@@ -86,4 +86,10 @@ public static partial class Log
 
     [LoggerMessage(303, LogLevel.Information, "Dead-letter job {JobId} ({Kind}) started")]
     public static partial void JobStarted(ILogger logger, string jobId, string kind);
+
+    [LoggerMessage(230, LogLevel.Warning, "Queue message {QueueMessageId}: our storage failed ({Reason}); {Events} events wait {Delay} and go on once it is back, using no attempt")]
+    public static partial void StorageUnavailable(ILogger logger, string queueMessageId, int events, TimeSpan delay, string reason);
+
+    [LoggerMessage(231, LogLevel.Warning, "Poison message {QueueMessageId} could not be adopted ({Reason}): it waits {Delay} in the poison queue and is adopted then")]
+    public static partial void AdoptionDeferred(ILogger logger, string queueMessageId, string reason, TimeSpan delay);
 }

@@ -66,6 +66,12 @@ resource poisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@202
   name: '${queueName}-poison'
 }
 
+// Adopted like the poison queue; reached only when adopting a poison message crashed maxDequeueCount times.
+resource poisonOfPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2026-06-01' = {
+  parent: queueService
+  name: '${queueName}-poison-poison'
+}
+
 // Pieces of dead-letter replay and purge jobs (the app also creates it when missing, as it does the others locally).
 resource jobsQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2026-06-01' = {
   parent: queueService

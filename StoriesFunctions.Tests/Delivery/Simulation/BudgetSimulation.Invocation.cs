@@ -98,20 +98,18 @@ internal sealed partial class BudgetSimulation
         private void Decide(int index, DeliveryOutcome outcome)
         {
             var item = message.Events[index];
-            switch (DeliveryPolicy.Decide(outcome, item.Attempt, sim._schedule, sim.Now, _random))
+            switch (DeliveryPolicy.Decide(outcome, new EnvelopeEvent(string.Empty, item.ReceivedAt, default, item.Attempt), sim._schedule, sim.Now, _random))
             {
                 case DeliveryVerdict.Done:
                     sim.Delivered(item);
                     break;
                 case DeliveryVerdict.Defer defer:
-                    _later.Add((item with { Attempt = defer.NextAttempt }, defer.Delay, defer.Scheduled));
-                    _waiting = defer.Scheduled ? defer.Delay : null;
+                    var scheduled = defer.Kind == DeferKind.Budget;
+                    _later.Add((item with { Attempt = defer.NextAttempt }, defer.Delay, scheduled));
+                    _waiting = scheduled ? defer.Delay : null;
                     break;
                 case DeliveryVerdict.DeadLetter:
                     sim.DeadLettered(item);
-                    break;
-                case DeliveryVerdict.HoldMessage hold:
-                    _later.Add((item, hold.Delay, false));
                     break;
             }
 
