@@ -54,6 +54,7 @@ public static class ForwarderRegistration
         services.AddSingleton<StoriesBudget>();
         services.AddSingleton<Backlog>();
         services.AddSingleton<EventDelivery>();
+        services.AddSingleton<CallOrder>();
         services.AddSingleton<VerdictActions>();
         services.AddSingleton<EnvelopeDelivery>();
         services.AddSingleton<DeadLetterStore>();

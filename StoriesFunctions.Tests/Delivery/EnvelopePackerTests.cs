@@ -112,6 +112,37 @@ public class EnvelopePackerTests
         });
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Add_AUsersEventsSpanningEnvelopes_EachNamesTheUsersPreviousEventInAnotherEnvelope(bool sharedBatchFields)
+    {
+        var packer = new EnvelopePacker(maxBytes: 2048);
+        var padding = new string('x', 600);
+        var events = Enumerable.Range(0, 6).Select(i => SegmentEventBuilder.Track().With("userId", i % 3 == 2 ? "bob" : "ada").With("event", padding)).ToList();
+        using var shared = JsonDocument.Parse("{\"library\": {\"name\": \"analytics.js\"}}");
+        foreach (var e in events)
+        {
+            packer.Add(e.MessageId, Received, e.Element(), sharedBatchFields ? shared.RootElement : null);
+        }
+
+        var envelopes = packer.Complete().Select(m => Envelope.TryParse(m)!).ToList();
+        var placed = envelopes.SelectMany((envelope, index) => envelope.Events.Select(e => (e.MessageId, e.UserId, e.After, Envelope: index))).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(envelopes, Has.Count.GreaterThan(2), "the call spans several envelopes");
+            foreach (var (item, i) in placed.Select((p, i) => (p, i)))
+            {
+                var previous = placed.Take(i).LastOrDefault(p => p.UserId == item.UserId);
+                var expected = previous.MessageId is not null && previous.Envelope != item.Envelope ? previous.MessageId : null;
+                Assert.That(item.After, Is.EqualTo(expected), $"event {i} of {item.UserId}");
+            }
+
+            Assert.That(placed.Count(p => p.After is not null), Is.GreaterThan(0));
+        });
+        envelopes.ForEach(e => e.Dispose());
+    }
+
     [TestCase("not json")]
     [TestCase("{\"v\": 2, \"events\": []}")]
     [TestCase("{\"v\": 1}")]

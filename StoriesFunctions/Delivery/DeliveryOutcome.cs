@@ -10,6 +10,9 @@ public enum DeliveryResult
 
     /// <summary>Another copy holds a live claim on this event: nothing was posted.</summary>
     ClaimHeld,
+
+    /// <summary>The user's previous event of the call, in another envelope, is not delivered yet: nothing was posted.</summary>
+    WaitingOnUser,
     Transient,
     Permanent,
 
@@ -53,6 +56,9 @@ public sealed record DeliveryOutcome(DeliveryResult Result, string Type, string 
 
     public static DeliveryOutcome Interrupted(string type) =>
         new(DeliveryResult.Interrupted, type, "the host is shutting down", null);
+
+    public static DeliveryOutcome WaitingOnUser(string type, DateTimeOffset until) =>
+        new(DeliveryResult.WaitingOnUser, type, "waiting for the user's previous event", null, until);
 
     public static DeliveryOutcome Held(string type, DateTimeOffset until) =>
         new(DeliveryResult.ClaimHeld, type, "another copy of this event is being delivered", null, until);

@@ -23,6 +23,7 @@ public static class DeliveryPolicy
 
             // Most likely the other copy finishes in moments; at worst its holder died and the lease must run out.
             DeliveryResult.ClaimHeld => Defer(ClaimWait(outcome.HeldUntil, schedule, now), attempt, outcome.Reason, DeferKind.ClaimHeld),
+            DeliveryResult.WaitingOnUser => Defer(Until(outcome.HeldUntil, now, TimeSpan.FromSeconds(1)), attempt, outcome.Reason, DeferKind.BehindUser),
             DeliveryResult.Transient when attempt >= schedule.MaxAttempts =>
                 new DeliveryVerdict.DeadLetter($"retries exhausted after {attempt} attempts: {outcome.Reason}"),
             DeliveryResult.Transient when schedule.IsPastWindow(item.FirstAttemptAt, now) =>

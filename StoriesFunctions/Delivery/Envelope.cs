@@ -8,7 +8,12 @@ namespace StoriesFunctions.Delivery;
 /// failing event), and how many times in a row our own storage stalled it. Attempts are per event: events of one
 /// message can have failed a different number of times (one that waited on its user, or on a claim, has used none).
 /// </summary>
-public sealed record EnvelopeEvent(string MessageId, DateTimeOffset ReceivedAt, JsonElement Event, int Attempt = 1, DateTimeOffset? FirstAttemptAt = null, int Stalls = 0)
+/// <param name="After">
+/// The <c>messageId</c> of the same user's previous event of the call when that travels in another envelope: this one
+/// waits until that one is delivered or dead-lettered (<see cref="CallOrder"/>).
+/// </param>
+public sealed record EnvelopeEvent(
+    string MessageId, DateTimeOffset ReceivedAt, JsonElement Event, int Attempt = 1, DateTimeOffset? FirstAttemptAt = null, int Stalls = 0, string? After = null)
 {
     /// <summary>The event's <c>userId</c> as Stories gets it (<see cref="Segment.UserIds.Read"/>): the one reader of it in delivery.</summary>
     public string? UserId =>
@@ -103,7 +108,8 @@ public sealed class Envelope : IDisposable
             }
 
             var stalls = item.TryGetProperty("stalls"u8, out var st) && st.TryGetInt32(out var n) ? Math.Max(n, 0) : 0;
-            events.Add(new EnvelopeEvent(id.GetString()!, received, evt, AttemptOf(item) ?? attempt, FirstAttemptOf(item) ?? first, stalls));
+            var after = item.TryGetProperty("after"u8, out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+            events.Add(new EnvelopeEvent(id.GetString()!, received, evt, AttemptOf(item) ?? attempt, FirstAttemptOf(item) ?? first, stalls, after));
         }
 
         var scheduled = root.TryGetProperty("scheduled"u8, out var s) && s.ValueKind == JsonValueKind.True;

@@ -12,7 +12,7 @@ namespace StoriesFunctions.Delivery;
 /// invocation's token is no longer used: a call that started finishes and is recorded, even while the host stops.
 /// </summary>
 public sealed class EventDelivery(
-    StoriesMapper mapper, StoriesClient stories, DeliveryClaims claims, StoriesBudget budget, IOptions<StoriesOptions> storiesOptions,
+    StoriesMapper mapper, StoriesClient stories, DeliveryClaims claims, CallOrder order, StoriesBudget budget, IOptions<StoriesOptions> storiesOptions,
     Telemetry.ForwarderMetrics metrics, TimeProvider time, Microsoft.Extensions.Logging.ILogger<EventDelivery> logger)
 {
     private readonly TimeSpan _call = storiesOptions.Value.TotalTimeout;
@@ -20,12 +20,17 @@ public sealed class EventDelivery(
     /// <summary>Stories calls this event will make: what it asks of the budget.</summary>
     public int CallsFor(EnvelopeEvent item) => mapper.CallsFor(EventTypeOf(item));
 
-    /// <summary>Slots first, then the calls. After a 429 the event asks once more, ahead of newer messages.</summary>
+    /// <summary>Its turn first, then slots, then the calls. After a 429 the event asks once more, ahead of newer messages.</summary>
     public async Task<DeliveryOutcome> TryAsync(EnvelopeEvent item, BudgetAsk ask, CancellationToken cancellationToken)
     {
         var type = EventTypeOf(item);
         try
         {
+            if (await order.WaitUntilAsync(item, cancellationToken).ConfigureAwait(false) is { } turn)
+            {
+                return DeliveryOutcome.WaitingOnUser(type, turn);
+            }
+
             for (var round = 0; ; round++)
             {
                 var grant = await budget.AskAsync(ask, cancellationToken).ConfigureAwait(false);

@@ -71,7 +71,7 @@ public sealed class MessagePlan
         {
             DeliveryResult.Transient => _transientInARow + 1,
             DeliveryResult.Delivered or DeliveryResult.AlreadyDelivered or DeliveryResult.Permanent => 0,
-            DeliveryResult.ClaimHeld or DeliveryResult.ConfigurationOutage or DeliveryResult.WaitingForBudget
+            DeliveryResult.ClaimHeld or DeliveryResult.WaitingOnUser or DeliveryResult.ConfigurationOutage or DeliveryResult.WaitingForBudget
                 or DeliveryResult.Throttled or DeliveryResult.StorageDown or DeliveryResult.Interrupted => _transientInARow,
         };
 

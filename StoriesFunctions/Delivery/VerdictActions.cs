@@ -82,7 +82,13 @@ public sealed class VerdictActions(DeadLetters deadLetters, ForwarderMetrics met
 
     private void Deferred(EnvelopeEvent item, DeliveryOutcome outcome, DeliveryVerdict.Defer defer, RetryEnvelopes later)
     {
-        var next = item with { Attempt = defer.NextAttempt, Stalls = defer.Kind == DeferKind.StorageDown ? Math.Min(item.Stalls + 1, MaxStalls) : 0 };
+        // Past its turn (CallOrder) it need not ask again; still waiting for it, it keeps the event it waits for.
+        var next = item with
+        {
+            Attempt = defer.NextAttempt,
+            Stalls = defer.Kind == DeferKind.StorageDown ? Math.Min(item.Stalls + 1, MaxStalls) : 0,
+            After = outcome.Result is DeliveryResult.WaitingOnUser or DeliveryResult.StorageDown or DeliveryResult.Interrupted ? item.After : null,
+        };
         later.Add(next, defer.Delay, tried: true, defer.Kind);
         if (defer.Kind == DeferKind.Retry)
         {
