@@ -24,7 +24,7 @@ public class FunctionsMetadataTests
     public void Metadata_ListsExactlyTheseFunctions() =>
         Assert.That(Functions.Keys, Is.EquivalentTo(new[]
         {
-            "SegmentWebhook", "DeliverEvents", "AdoptPoisonMessages", "BacklogGauges", "ExpireDeadLetters", "RunDeadLetterJob",
+            "SegmentWebhook", "DeliverEvents", "AdoptPoisonMessages", "AdoptPoisonOfPoison", "BacklogGauges", "ExpireDeadLetters", "RunDeadLetterJob",
             "ListDeadLetters", "CountDeadLetters", "ShowDeadLetter", "ReplayDeadLetters", "PurgeDeadLetters", "ShowDeadLetterJob",
             "Console", "ConsoleSummary",
         }));
@@ -67,6 +67,7 @@ public class FunctionsMetadataTests
 
     [TestCase("DeliverEvents", "segment-events")]
     [TestCase("AdoptPoisonMessages", "segment-events-poison")]
+    [TestCase("AdoptPoisonOfPoison", "segment-events-poison-poison")]
     [TestCase("RunDeadLetterJob", "deadletter-jobs")]
     public void QueueFunction_IsTriggeredByItsQueueOnTheHostsStorageConnection(string function, string queue)
     {
