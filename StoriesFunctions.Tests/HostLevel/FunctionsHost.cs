@@ -121,6 +121,24 @@ public sealed class FunctionsHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Kills host and worker at once with SIGKILL (no shutdown, nothing abandoned in order), as when an instance's machine
+    /// dies. Returns the pids killed, the host's first; empty when already stopped.
+    /// </summary>
+    public IReadOnlyList<int> Kill()
+    {
+        HostProcess? running = Interlocked.Exchange(ref process, null);
+        if (running is null)
+        {
+            return [];
+        }
+
+        var killed = running.KillAtOnce();
+        running.Dispose();
+        Output.Add($"[harness] killed {string.Join(", ", killed)} with SIGKILL");
+        return killed;
+    }
+
     /// <summary>Stops the host and starts it again on the same port, with <paramref name="newSettings"/> if given.</summary>
     public async Task RestartAsync(IReadOnlyDictionary<string, string?>? newSettings = null, CancellationToken cancellationToken = default)
     {

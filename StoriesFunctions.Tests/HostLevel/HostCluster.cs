@@ -16,12 +16,14 @@ public sealed class HostCluster : IAsyncDisposable
     public const string ApiKey = "test-key";
 
     private readonly List<FunctionsHost> hosts = [];
+    private readonly StorageFaultProxy? storageProxy;
     private int disposed;
 
-    private HostCluster(Azurite azurite, StoriesStandIn stories)
+    private HostCluster(Azurite azurite, StoriesStandIn stories, StorageFaultProxy? storageProxy)
     {
         StorageConnectionString = azurite.ConnectionString;
         Stories = stories;
+        this.storageProxy = storageProxy;
         Events = azurite.HostQueueClient(QueueNames.Events);
         Poison = azurite.HostQueueClient(QueueNames.Poison);
     }
@@ -32,7 +34,12 @@ public sealed class HostCluster : IAsyncDisposable
 
     public StoriesStandIn Stories { get; }
 
+    /// <summary>Azurite itself, for the test's own clients: never behind the <see cref="StorageProxy"/>.</summary>
     public string StorageConnectionString { get; }
+
+    /// <summary>The proxies the hosts reach storage through, for cutting it; only when started with <c>throughFaultProxy</c>.</summary>
+    public StorageFaultProxy StorageProxy =>
+        storageProxy ?? throw new InvalidOperationException("This cluster's hosts talk to Azurite directly: start it with throughFaultProxy: true.");
 
     /// <summary><c>segment-events</c>, read in the host's encoding.</summary>
     public QueueClient Events { get; }
@@ -63,13 +70,16 @@ public sealed class HostCluster : IAsyncDisposable
     /// Resets the app's storage, then starts <paramref name="instances"/> hosts in parallel with
     /// <see cref="CommonSettings"/>, <paramref name="settings"/> over them, and <paramref name="instanceSettings"/>
     /// (given the instance index) over those; a null value removes a setting. <paramref name="withBaseline"/> serves the
-    /// app built with the benchmark's bare enqueue function. Skips the test when <c>func</c> is missing.
+    /// app built with the benchmark's bare enqueue function. <paramref name="throughFaultProxy"/> puts a
+    /// <see cref="StorageFaultProxy"/> between the hosts and Azurite (see <see cref="StorageProxy"/>). Skips the test when
+    /// <c>func</c> is missing.
     /// </summary>
     public static async Task<HostCluster> StartAsync(
         int instances = 2,
         IReadOnlyDictionary<string, string?>? settings = null,
         Func<int, IReadOnlyDictionary<string, string?>?>? instanceSettings = null,
         bool withBaseline = false,
+        bool throughFaultProxy = false,
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(instances, 1);
@@ -78,7 +88,8 @@ public sealed class HostCluster : IAsyncDisposable
         var azurite = await Azurite.EnsureStartedAsync().ConfigureAwait(false);
         await HostStorage.ResetAsync(azurite.ConnectionString, cancellationToken).ConfigureAwait(false);
 
-        var cluster = new HostCluster(azurite, await StoriesStandIn.StartAsync().ConfigureAwait(false));
+        var proxy = throughFaultProxy ? StorageFaultProxy.Start(azurite) : null;
+        var cluster = new HostCluster(azurite, await StoriesStandIn.StartAsync().ConfigureAwait(false), proxy);
         int[] ports = FreePorts.Take(instances);
         var starting = Enumerable.Range(0, instances)
             .Select(i => FunctionsHost.StartAsync(app, cluster.SettingsFor(i, settings, instanceSettings), ports[i], cancellationToken))
@@ -138,6 +149,11 @@ public sealed class HostCluster : IAsyncDisposable
 
         await Task.WhenAll(hosts.Select(h => h.DisposeAsync().AsTask())).ConfigureAwait(false);
         await Stories.DisposeAsync().ConfigureAwait(false);
+        if (storageProxy is not null)
+        {
+            await storageProxy.DisposeAsync().ConfigureAwait(false);
+        }
+
         foreach (var host in hosts)
         {
             host.Output.SaveForTest(string.Create(CultureInfo.InvariantCulture, $"host-{host.Port}"));
@@ -147,7 +163,7 @@ public sealed class HostCluster : IAsyncDisposable
     private Dictionary<string, string?> SettingsFor(
         int instance, IReadOnlyDictionary<string, string?>? settings, Func<int, IReadOnlyDictionary<string, string?>?>? instanceSettings)
     {
-        var merged = CommonSettings(StorageConnectionString, Stories.BaseUrl);
+        var merged = CommonSettings(storageProxy?.ConnectionString ?? StorageConnectionString, Stories.BaseUrl);
         var overrides = new[] { settings, instanceSettings?.Invoke(instance) };
         foreach (var (name, value) in overrides.SelectMany(o => o ?? Enumerable.Empty<KeyValuePair<string, string?>>()))
         {

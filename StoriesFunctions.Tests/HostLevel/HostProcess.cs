@@ -79,6 +79,26 @@ internal sealed class HostProcess : IDisposable
         KillAll();
     }
 
+    /// <summary>
+    /// SIGKILL to host and worker at once, the whole process group, with no chance to shut down: what an instance whose
+    /// machine died leaves behind. Returns the pids that were in the group (the host first).
+    /// </summary>
+    public IReadOnlyList<int> KillAtOnce()
+    {
+        if (!ownGroup)
+        {
+            // No group of its own (no setsid): the tree, one process after the other, is the nearest thing.
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(5_000);
+            return [process.Id];
+        }
+
+        var group = GroupMembers(process.Id);
+        _ = Kill(-process.Id, SigKill);
+        process.WaitForExit(5_000);
+        return group;
+    }
+
     public void Dispose()
     {
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
@@ -89,6 +109,36 @@ internal sealed class HostProcess : IDisposable
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Kill(int pid, int signal);
+
+    /// <summary>The processes whose group is <paramref name="groupId"/>, from <c>/proc/*/stat</c> (Linux).</summary>
+    private static List<int> GroupMembers(int groupId)
+    {
+        var members = new List<int> { groupId };
+        foreach (string directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out int pid) || pid == groupId)
+            {
+                continue;
+            }
+
+            try
+            {
+                // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so read after the last ')'.
+                string stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.TryParse(fields[2], out int group) && group == groupId)
+                {
+                    members.Add(pid);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone meanwhile, or not ours to read.
+            }
+        }
+
+        return members;
+    }
 
     private void OnProcessExit(object? sender, EventArgs e) => KillAll();
 

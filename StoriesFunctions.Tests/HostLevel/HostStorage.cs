@@ -11,15 +11,21 @@ namespace StoriesFunctions.Tests.HostLevel;
 /// </summary>
 public static class HostStorage
 {
-    /// <summary>Creates the app's queues if missing and empties them, and deletes every table (delivery records).</summary>
+    /// <summary>
+    /// Creates the app's queues if missing and empties every queue (the host's <c>*-poison-poison</c> ones too, which
+    /// a test may count), and deletes every table (delivery records, dead letters).
+    /// </summary>
     public static async Task ResetAsync(string connectionString, CancellationToken cancellationToken = default)
     {
         var queues = new QueueServiceClient(connectionString);
         foreach (string name in new[] { QueueNames.Events, QueueNames.Poison })
         {
-            QueueClient queue = queues.GetQueueClient(name);
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            await queue.ClearMessagesAsync(cancellationToken).ConfigureAwait(false);
+            await queues.GetQueueClient(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        await foreach (var queue in queues.GetQueuesAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            await queues.GetQueueClient(queue.Name).ClearMessagesAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var tables = new TableServiceClient(connectionString);

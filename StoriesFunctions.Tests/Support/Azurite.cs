@@ -27,11 +27,18 @@ public sealed class Azurite
     private Azurite(int blobPort, int queuePort, int tablePort, AzuriteProcess? process)
     {
         this.process = process;
+        (BlobPort, QueuePort, TablePort) = (blobPort, queuePort, tablePort);
         ConnectionString = BuildConnectionString(blobPort, queuePort, tablePort);
     }
 
     /// <summary>Storage connection string with explicit 127.0.0.1 endpoints for blob, queue and table.</summary>
     public string ConnectionString { get; }
+
+    public int BlobPort { get; }
+
+    public int QueuePort { get; }
+
+    public int TablePort { get; }
 
     /// <summary>True when this run started Azurite itself rather than adopting a running one.</summary>
     public bool StartedByTests => process is not null;
@@ -133,7 +140,8 @@ public sealed class Azurite
     public QueueClient HostQueueClient(string queueName) =>
         new(ConnectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
-    private static string BuildConnectionString(int blobPort, int queuePort, int tablePort) =>
+    /// <summary>The emulator's connection string with other ports, e.g. a proxy's in front of it.</summary>
+    public static string BuildConnectionString(int blobPort, int queuePort, int tablePort) =>
         string.Create(
             CultureInfo.InvariantCulture,
             $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +

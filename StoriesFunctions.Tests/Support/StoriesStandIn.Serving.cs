@@ -54,6 +54,11 @@ public sealed partial class StoriesStandIn
     /// <returns>False when the reply dropped the connection.</returns>
     private async Task<bool> AnswerAsync(HttpWire wire, RecordedRequest request, bool keepAlive)
     {
+        if (BeforeAnswer is { } hook)
+        {
+            await hook(request).ConfigureAwait(false);
+        }
+
         StoriesReply? reply = Choose(request.Path);
         if (reply is not null && reply.Latency > TimeSpan.Zero)
         {

@@ -34,6 +34,12 @@ public sealed partial class StoriesStandIn : IAsyncDisposable
     /// <summary>When set, answers that were not scripted go through this limit first, as Stories' throttle would.</summary>
     public LaravelWindow? RateLimit { get; set; }
 
+    /// <summary>
+    /// Runs for each request after it is recorded and before it is answered (the answer waits for it): for faults that
+    /// must land between Stories accepting a post and the caller learning so.
+    /// </summary>
+    public Func<RecordedRequest, Task>? BeforeAnswer { get; set; }
+
     /// <summary>The API root to configure the client with, <c>http://127.0.0.1:{port}/v1/</c>.</summary>
     public Uri BaseUrl { get; }
 

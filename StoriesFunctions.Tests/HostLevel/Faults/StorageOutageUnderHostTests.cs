@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using StoriesFunctions.Tests.Support;
+
+namespace StoriesFunctions.Tests.HostLevel.Faults;
+
+/// <summary>
+/// Storage outages under the real host, two instances on one Azurite: the hosts reach storage through a
+/// <see cref="StorageFaultProxy"/> that the test cuts (every connection reset, new ones refused), while the test watches
+/// Azurite directly. Every acknowledged event must reach Stories; none may end as a dead letter or in a poison queue.
+/// </summary>
+[Category("Host")]
+[Category("Faults")]
+[NonParallelizable]
+public class StorageOutageUnderHostTests
+{
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(30);
+
+    [Test]
+    [CancelAfter(240_000)]
+    public async Task AllStorageUnreachableFor20Seconds_CallsMeanwhileAre503AndEveryAcknowledgedEventIsCreatedOnce(CancellationToken cancellationToken)
+    {
+        await using var cluster = await HostCluster.StartAsync(throughFaultProxy: true, cancellationToken: cancellationToken);
+        var load = new SegmentLoad();
+        var calls = SegmentLoad.Calls("a", 300, 5);
+        var duringCut = new ConcurrentBag<(int? Status, TimeSpan Took)>();
+        var refused = new ConcurrentBag<int>();
+
+        // One call every 0.5 s for 30 s: storage is cut from the 5th second to the 25th.
+        var outage = CutAllAsync(cluster.StorageProxy, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), cancellationToken);
+        await Task.WhenAll(calls.Select(async (call, i) =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500 * i), cancellationToken);
+            bool cutBefore = cluster.StorageProxy.Queue.IsCut;
+            var clock = Stopwatch.StartNew();
+            int? status = await load.PostAsync(cluster[i % 2], call, cancellationToken);
+            if (cutBefore && cluster.StorageProxy.Queue.IsCut)
+            {
+                duringCut.Add((status, clock.Elapsed));
+            }
+
+            if (status is not (>= 200 and < 300))
+            {
+                refused.Add(i);
+            }
+        }));
+        await outage;
+        string firstAnswers = load.Answers;
+        foreach (int i in refused)
+        {
+            // As Segment does with a call that was not acknowledged.
+            await load.PostUntilAcknowledgedAsync(cluster[i % 2], calls[i], cancellationToken);
+        }
+
+        var settled = await FaultOutcome.WaitUntilSettledAsync(cluster, load.Acknowledged, TimeSpan.FromMinutes(2), Quiet, cancellationToken);
+        var outcome = await FaultOutcome.ObserveAsync(cluster, load.Acknowledged, cancellationToken);
+        TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"all storage cut 20 s, {calls.Count} calls of 5: answers {firstAnswers}; {duringCut.Count} calls wholly inside the cut, "
+            + $"slowest answer {(duringCut.IsEmpty ? 0 : duringCut.Max(c => c.Took.TotalSeconds)):0.0} s; {refused.Count} calls re-sent after it; "
+            + $"settled {settled.TotalSeconds:0} s after the last call"));
+        TestContext.Out.WriteLine(outcome.Figures);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(duringCut.Select(c => c.Status), Is.Not.Empty.And.All.EqualTo(503), "every call while storage is cut is answered 503, so Segment retries it");
+            outcome.AssertEachCreatedOnce();
+        });
+    }
+
+    [Test]
+    [CancelAfter(600_000)]
+    public async Task TablesUnreachableForFourMinutes_EveryEventAcknowledgedMeanwhileIsCreatedOnceAfterwards(CancellationToken cancellationToken)
+    {
+        var outageLength = TimeSpan.FromMinutes(4);
+        await using var cluster = await HostCluster.StartAsync(throughFaultProxy: true, cancellationToken: cancellationToken);
+        var load = new SegmentLoad();
+        var calls = SegmentLoad.Calls("b", 100, 10);
+
+        cluster.StorageProxy.Table.Cut();
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < calls.Count; i++)
+        {
+            // Spread over the outage's first minute, so that events meet it at different stages.
+            await load.PostAsync(cluster[i % 2], calls[i], cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(6), cancellationToken);
+        }
+
+        await Task.Delay(outageLength - clock.Elapsed, cancellationToken);
+        var atRestore = await FaultOutcome.ObserveAsync(cluster, load.Acknowledged, cancellationToken);
+        cluster.StorageProxy.Table.Restore();
+        var settled = await FaultOutcome.WaitUntilSettledAsync(cluster, load.Acknowledged, TimeSpan.FromMinutes(4), Quiet, cancellationToken);
+        var outcome = await FaultOutcome.ObserveAsync(cluster, load.Acknowledged, cancellationToken);
+        TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"tables cut {outageLength.TotalMinutes:0} min, queues working, {calls.Count} calls of 10 in its first minute: answers {load.Answers}; "
+            + $"{cluster.StorageProxy.Table.Resets} table connections reset; settled {settled.TotalSeconds:0} s after the restore"));
+        TestContext.Out.WriteLine("at the restore: " + atRestore.Figures);
+        TestContext.Out.WriteLine("at the end:     " + outcome.Figures);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(load.Acknowledged, Has.Count.EqualTo(100), "the webhook needs only the queue: every call acknowledged");
+            outcome.AssertEachCreatedOnce();
+        });
+    }
+
+    [Test]
+    [CancelAfter(300_000)]
+    public async Task TablesCutBetweenStoriesAcceptingAPostAndItsRecord_NothingLost(CancellationToken cancellationToken)
+    {
+        const int CutAtPost = 100;
+        var cutFor = TimeSpan.FromSeconds(15);
+        await using var cluster = await HostCluster.StartAsync(throughFaultProxy: true, cancellationToken: cancellationToken);
+        var load = new SegmentLoad();
+        var calls = SegmentLoad.Calls("e", 300, 10);
+        var restored = new TaskCompletionSource<(DateTimeOffset From, DateTimeOffset To)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        int posts = 0;
+        cluster.Stories.BeforeAnswer = request =>
+        {
+            // Stories has committed this post; the app has not heard so yet.
+            if (request.Path == "/v1/events" && Interlocked.Increment(ref posts) == CutAtPost)
+            {
+                cluster.StorageProxy.Table.Cut();
+                var from = DateTimeOffset.UtcNow;
+                _ = Task.Delay(cutFor, CancellationToken.None).ContinueWith(
+                    _ => { cluster.StorageProxy.Table.Restore(); restored.SetResult((from, DateTimeOffset.UtcNow)); }, TaskScheduler.Default);
+            }
+
+            return Task.CompletedTask;
+        };
+
+        await Parallel.ForEachAsync(calls.Select((call, i) => (call, i)), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (c, ct) =>
+            await load.PostUntilAcknowledgedAsync(cluster[c.i % 2], c.call, ct));
+        var (cutAt, restoredAt) = await restored.Task.WaitAsync(TimeSpan.FromMinutes(1), cancellationToken);
+        var settled = await FaultOutcome.WaitUntilSettledAsync(cluster, load.Acknowledged, TimeSpan.FromMinutes(3), Quiet, cancellationToken);
+        var outcome = await FaultOutcome.ObserveAsync(cluster, load.Acknowledged, cancellationToken);
+        int acceptedWhileCut = cluster.Stories.Requests.Count(r => r is { Path: "/v1/events", StatusCode: 201 } && r.ReceivedAt >= cutAt && r.ReceivedAt < restoredAt);
+        TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"tables cut for {cutFor.TotalSeconds:0} s from Stories' {CutAtPost}th event post on (before its 201): {acceptedWhileCut} posts accepted while cut, "
+            + $"{cluster.StorageProxy.Table.Resets} table connections reset; answers {load.Answers}; settled {settled.TotalSeconds:0} s after the last call"));
+        TestContext.Out.WriteLine(outcome.Figures);
+
+        outcome.AssertNothingLost();
+    }
+
+    private static async Task CutAllAsync(StorageFaultProxy proxy, TimeSpan after, TimeSpan length, CancellationToken cancellationToken)
+    {
+        await Task.Delay(after, cancellationToken);
+        proxy.CutAll();
+        try
+        {
+            await Task.Delay(length, cancellationToken);
+        }
+        finally
+        {
+            proxy.RestoreAll();
+        }
+    }
+}
