@@ -26,7 +26,7 @@ public abstract record BudgetGrant
 /// simulation. A call may wait in-process only <see cref="MaxWait"/> for its slot; past that, the message goes back to
 /// the queue with its slots reserved at the end of the schedule, so that it comes back once, when they are due, instead
 /// of polling for budget. Newcomers join the back of a schedule that has not drained; messages whose slots are due go
-/// first. A pause (429) moves every free slot past its end.
+/// first. A pause (429) moves every free slot past its end; it lasts at most <see cref="MaxPause"/>.
 /// </summary>
 public static class BudgetLedger
 {
@@ -41,6 +41,13 @@ public static class BudgetLedger
 
     /// <summary>A queue message can be hidden for at most 7 days; a longer schedule asks again when it comes back.</summary>
     public static readonly TimeSpan MaxQueueDelay = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Longest pause a 429 can impose. Laravel's <c>Retry-After</c> is at most its window (a minute by default); a far
+    /// longer one is a bogus header, and would stop every instance. Past this, a limit that really holds costs one more
+    /// 429, whose pause starts again.
+    /// </summary>
+    public static readonly TimeSpan MaxPause = TimeSpan.FromMinutes(15);
 
     public static (BudgetState State, BudgetGrant Grant) Ask(BudgetState state, BudgetAsk ask, BudgetRate rate, DateTimeOffset now)
     {
@@ -67,9 +74,12 @@ public static class BudgetLedger
         return (state with { ScheduledUntil = until, Marks = marks }, new BudgetGrant.Wait(wakeAt));
     }
 
-    /// <summary>Stories refused a call until <paramref name="until"/>: no instance sends before then.</summary>
-    public static BudgetState Pause(BudgetState state, DateTimeOffset until) =>
-        until <= state.PausedUntil ? state : state with { PausedUntil = until, NextSlot = Latest(state.NextSlot, until, until) };
+    /// <summary>Stories refused a call until <paramref name="until"/>: no instance sends before then, nor past <see cref="MaxPause"/>.</summary>
+    public static BudgetState Pause(BudgetState state, DateTimeOffset until, DateTimeOffset now)
+    {
+        until = until - now > MaxPause ? now + MaxPause : until;
+        return until <= state.PausedUntil ? state : state with { PausedUntil = until, NextSlot = Latest(state.NextSlot, until, until) };
+    }
 
     /// <summary>Stories stated its limit: remembered for every instance.</summary>
     public static BudgetState Learn(BudgetState state, int limit) =>

@@ -86,4 +86,13 @@ public static partial class Log
 
     [LoggerMessage(303, LogLevel.Information, "Dead-letter job {JobId} ({Kind}) started")]
     public static partial void JobStarted(ILogger logger, string jobId, string kind);
+
+    [LoggerMessage(230, LogLevel.Warning, "Stories asked for a pause until {PausedUntil}: every instance pauses for {MaxPause} only, as no real Retry-After is that long")]
+    public static partial void PauseCapped(ILogger logger, DateTimeOffset pausedUntil, TimeSpan maxPause);
+
+    [LoggerMessage(231, LogLevel.Warning, "The Stories budget row could not be written: the pause until {PausedUntil} is not shared with the other instances, which may be answered 429 too")]
+    public static partial void PauseNotShared(ILogger logger, Exception exception, DateTimeOffset pausedUntil);
+
+    [LoggerMessage(232, LogLevel.Warning, "The Stories budget row could not be written: Stories' limit of {Limit} is not shared yet; the next answer tries again")]
+    public static partial void LimitNotShared(ILogger logger, Exception exception, int limit);
 }
