@@ -31,7 +31,7 @@ internal static class BudgetAsker
         var runs = await Task.WhenAll(Enumerable.Range(0, askers).Select(i => AskAsync(budget, end, new Random(Environment.ProcessId * 100 + i))));
 
         var report = new AskerReport(
-            [.. runs.SelectMany(r => r.Slots)], [.. runs.SelectMany(r => r.LatenciesMs)], [.. runs.SelectMany(r => r.Failures)],
+            [.. runs.SelectMany(r => r.Slots)], [.. runs.SelectMany(r => r.LatenciesMs)], [.. runs.SelectMany(r => r.AskedAt)], [.. runs.SelectMany(r => r.Failures)],
             runs.Sum(r => r.Waits), store.Reads, store.Writes, budget.Conflicts);
         Console.Out.Write(JsonSerializer.Serialize(report));
         return 0;
@@ -50,6 +50,7 @@ internal static class BudgetAsker
             {
                 var grant = await budget.AskAsync(ask, CancellationToken.None);
                 run.LatenciesMs.Add(watch.Elapsed.TotalMilliseconds);
+                run.AskedAt.Add(ask.OldestReceivedAt.UtcTicks);
                 (scheduled, var idle) = grant is BudgetGrant.Go go
                     ? (false, Record(run, go, calls))
                     : (true, Until(((BudgetGrant.Wait)grant).Until - BudgetLedger.WakeEarly));
@@ -85,6 +86,8 @@ internal static class BudgetAsker
 
         public List<double> LatenciesMs { get; } = [];
 
+        public List<long> AskedAt { get; } = [];
+
         public List<string> Failures { get; } = [];
 
         public int Waits { get; set; }
@@ -114,5 +117,5 @@ internal static class BudgetAsker
     }
 }
 
-/// <summary>What one asker process saw: granted slots (UTC ticks), ask latencies, failures, and the row's cost.</summary>
-internal sealed record AskerReport(long[] Slots, double[] LatenciesMs, string[] Failures, int Waits, long Reads, long Writes, long Conflicts);
+/// <summary>What one asker process saw: granted slots and when each ask was made (UTC ticks), ask latencies, failures, and the row's cost.</summary>
+internal sealed record AskerReport(long[] Slots, double[] LatenciesMs, long[] AskedAt, string[] Failures, int Waits, long Reads, long Writes, long Conflicts);

@@ -26,7 +26,9 @@ internal static class BudgetBackoff
         var ceiling = First * Math.Pow(2, Math.Clamp(conflicts - 1, 0, 16));
         ceiling = ceiling < Longest ? ceiling : Longest;
 
-        // Half fixed, half random ("equal jitter"): never a retry at once, never two in step.
-        return ceiling * (0.5 + (random / 2));
+        // Anywhere from half the first wait to the ceiling ("full jitter", with a floor): never a retry at once, never
+        // two in step, and a writer that lost many times is not always the last to try again.
+        var floor = First / 2;
+        return floor + ((ceiling - floor) * random);
     }
 }
