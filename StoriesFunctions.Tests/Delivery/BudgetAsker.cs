@@ -12,21 +12,25 @@ namespace StoriesFunctions.Tests.Delivery;
 /// <summary>
 /// One instance of a deployment in a process of its own, for <see cref="BudgetRowUnderProcessesTests"/>: a real
 /// <see cref="StoriesBudget"/> over a real <see cref="BudgetTable"/>, with <c>askers</c> invocations asking for slots in
-/// a loop from <c>start</c> to <c>end</c>. An invocation told Go waits for its slots as a real one would; one told Wait
+/// a loop for <c>seconds</c> once told to go. An invocation told Go waits for its slots as a real one would; one told Wait
 /// comes back when its message would (<see cref="BudgetLedger.WakeEarly"/> before its slots) and asks as scheduled.
-/// Writes an <see cref="AskerReport"/> as JSON to standard output.
+/// Says <c>ready</c> on standard output when warmed up, starts on a line from standard input (so that processes that
+/// start slowly do not shorten the time they ask together), and ends by writing an <see cref="AskerReport"/> as JSON.
 /// </summary>
 internal static class BudgetAsker
 {
-    /// <param name="args">connection string, API key, rate limit, askers, start and end (Unix milliseconds).</param>
+    /// <param name="args">connection string, API key, rate limit, askers, seconds.</param>
     public static async Task<int> RunAsync(string[] args)
     {
         var stories = Options.Create(new StoriesOptions { ApiKey = args[1], RateLimit = args[2] });
         var store = new CountingStore(new BudgetTable(new TableServiceClient(args[0]), stories));
         var budget = new StoriesBudget(store, stories, TimeProvider.System, NullLogger<StoriesBudget>.Instance);
-        var (askers, start, end) = (int.Parse(args[3], CultureInfo.InvariantCulture), Unix(args[4]), Unix(args[5]));
+        var (askers, seconds) = (int.Parse(args[3], CultureInfo.InvariantCulture), double.Parse(args[4], CultureInfo.InvariantCulture));
         await budget.ReadAsync(CancellationToken.None);
-        await Task.Delay(Until(start));
+        await Console.Out.WriteLineAsync("ready");
+        await Console.Out.FlushAsync();
+        await Console.In.ReadLineAsync();
+        var end = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(seconds);
 
         var runs = await Task.WhenAll(Enumerable.Range(0, askers).Select(i => AskAsync(budget, end, new Random(Environment.ProcessId * 100 + i))));
 
@@ -72,9 +76,6 @@ internal static class BudgetAsker
         run.Slots.AddRange(Enumerable.Range(0, calls).Select(c => (go.At + (c * go.Interval)).UtcTicks));
         return Until(go.At + ((calls - 1) * go.Interval));
     }
-
-    private static DateTimeOffset Unix(string milliseconds) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(milliseconds, CultureInfo.InvariantCulture));
 
     private static TimeSpan Until(DateTimeOffset at) => at > DateTimeOffset.UtcNow ? at - DateTimeOffset.UtcNow : TimeSpan.Zero;
 
