@@ -85,7 +85,7 @@ public class BudgetLedgerTests
     [TestCase(30, false)]
     public void Ask_AfterA429_NobodySendsBeforeThePauseEnds(int pauseSeconds, bool goes)
     {
-        var paused = BudgetLedger.Pause(BudgetState.Empty, Now + TimeSpan.FromSeconds(pauseSeconds));
+        var paused = BudgetLedger.Pause(BudgetState.Empty, Now + TimeSpan.FromSeconds(pauseSeconds), Now);
 
         var (_, grant) = BudgetLedger.Ask(paused, Ask(scheduled: true), Rate, Now);
 
@@ -97,9 +97,24 @@ public class BudgetLedgerTests
     [Test]
     public void Pause_ShorterThanTheOneInForce_ChangesNothing()
     {
-        var paused = BudgetLedger.Pause(BudgetState.Empty, Now + TimeSpan.FromSeconds(30));
+        var paused = BudgetLedger.Pause(BudgetState.Empty, Now + TimeSpan.FromSeconds(30), Now);
 
-        Assert.That(BudgetLedger.Pause(paused, Now + TimeSpan.FromSeconds(5)), Is.SameAs(paused));
+        Assert.That(BudgetLedger.Pause(paused, Now + TimeSpan.FromSeconds(5), Now), Is.SameAs(paused));
+    }
+
+    [TestCase(3, 3)]
+    [TestCase(900, 900)]
+    [TestCase(901, 900)]
+    [TestCase(99_999_999, 900)]
+    public void Pause_RetryAfter_NobodySendsBeforeItEndsNorWaitsPastFifteenMinutes(double retryAfterSeconds, double pausedSeconds)
+    {
+        var paused = BudgetLedger.Pause(BudgetState.Empty, Now + TimeSpan.FromSeconds(retryAfterSeconds), Now);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(paused.PausedUntil, Is.EqualTo(Now + TimeSpan.FromSeconds(pausedSeconds)));
+            Assert.That(paused.NextSlot, Is.EqualTo(paused.PausedUntil));
+        });
     }
 
     [Test]

@@ -3,9 +3,16 @@ using StoriesFunctions.Tests.Delivery.Simulation;
 namespace StoriesFunctions.Tests.Delivery;
 
 /// <summary>
-/// The budget at 40 instances, where real hosts cannot go on this machine: the targets (≤ 5 % of calls answered
-/// 429, drain ≤ 1.15× the ideal, nothing dead, nothing twice) for short and per-minute windows, and for a backlog that
-/// outlasts MaxAttempts × MaxRetryDelay. Prints one table row per scenario (docs/performance.md keeps them).
+/// The budget at 40 instances, where real hosts cannot go on this machine, against Laravel's window: the issue's
+/// targets (≤ 5 % of calls answered 429, drain ≤ 1.15× the ideal, every event delivered, nothing dead, no attempt used
+/// for waiting) for short and per-minute windows, and for a backlog that outlasts MaxAttempts × MaxRetryDelay. Prints
+/// one table row per scenario (docs/performance.md keeps them).
+/// <para>
+/// What it cannot see, so does not assert: duplicates. Its invocation loop has no claims, no host redelivery and no
+/// failed writes, so nothing can be delivered twice there; <c>DeliveryClaimsTests</c> and the host-level
+/// <c>DuplicateRateUnderHostTests</c> cover that. Nor the row's real contention: its store answers at once, on one
+/// thread (<c>BudgetRowUnderProcessesTests</c> measures that in Azurite).
+/// </para>
 /// </summary>
 public class BudgetSimulationTests
 {
@@ -32,7 +39,6 @@ public class BudgetSimulationTests
         Assert.Multiple(() =>
         {
             Assert.That(outcome.Delivered, Is.EqualTo(outcome.Events), "every event delivered");
-            Assert.That(outcome.DeliveredTwice, Is.Zero);
             Assert.That(outcome.DeadLetters, Is.Zero);
             Assert.That(outcome.MostAttemptsUsed, Is.EqualTo(1), "waiting for budget uses no attempt");
             Assert.That(outcome.RefusedShare, Is.LessThanOrEqualTo(0.05));

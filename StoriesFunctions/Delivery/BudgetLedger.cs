@@ -26,7 +26,14 @@ public abstract record BudgetGrant
 /// simulation. A call may wait in-process only <see cref="MaxWait"/> for its slot; past that, the message goes back to
 /// the queue with its slots reserved at the end of the schedule, so that it comes back once, when they are due, instead
 /// of polling for budget. Newcomers join the back of a schedule that has not drained; messages whose slots are due go
-/// first. A pause (429) moves every free slot past its end.
+/// first. A pause (429) moves every free slot past its end; it lasts at most <see cref="MaxPause"/>.
+/// <para>
+/// The schedule is planned at a pace (<see cref="BudgetState.PlannedInterval"/>). When the limit changes (learned from
+/// Stories or set), the next ask re-plans it (<see cref="Replan"/>): calls already granted keep their slots, the next free
+/// slot follows the last of them at the new pace, and the calls reserved for waiting messages are re-spaced at the new
+/// pace from there, so newcomers join a schedule as long as the new pace makes it, and a message back for its slots
+/// takes them at the new pace. A raised limit applies at once; a lowered one stretches what waits.
+/// </para>
 /// </summary>
 public static class BudgetLedger
 {
@@ -42,9 +49,17 @@ public static class BudgetLedger
     /// <summary>A queue message can be hidden for at most 7 days; a longer schedule asks again when it comes back.</summary>
     public static readonly TimeSpan MaxQueueDelay = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
 
-    public static (BudgetState State, BudgetGrant Grant) Ask(BudgetState state, BudgetAsk ask, BudgetRate rate, DateTimeOffset now)
+    /// <summary>
+    /// Longest pause a 429 can impose. Laravel's <c>Retry-After</c> is at most its window (a minute by default); a far
+    /// longer one is a bogus header, and would stop every instance. Past this, a limit that really holds costs one more
+    /// 429, whose pause starts again.
+    /// </summary>
+    public static readonly TimeSpan MaxPause = TimeSpan.FromMinutes(15);
+
+    public static (BudgetState State, BudgetGrant Grant) Ask(BudgetState asked, BudgetAsk ask, BudgetRate rate, DateTimeOffset now)
     {
         var interval = rate.Interval;
+        var state = Replan(asked, interval, now);
         var free = Latest(state.NextSlot, now, state.PausedUntil);
         var queuedAhead = !ask.Scheduled && state.ScheduledUntil > now + MaxWait;
         if (!queuedAhead && free <= now + MaxWait)
@@ -57,7 +72,7 @@ public static class BudgetLedger
         if (rate.IsAssumed)
         {
             // No promise far ahead on a guessed limit: the first answer from Stories states it, within seconds.
-            return (state, new BudgetGrant.Wait(now + MaxWait));
+            return (asked, new BudgetGrant.Wait(now + MaxWait));
         }
 
         var start = Latest(state.ScheduledUntil, free, free);
@@ -67,9 +82,32 @@ public static class BudgetLedger
         return (state with { ScheduledUntil = until, Marks = marks }, new BudgetGrant.Wait(wakeAt));
     }
 
-    /// <summary>Stories refused a call until <paramref name="until"/>: no instance sends before then.</summary>
-    public static BudgetState Pause(BudgetState state, DateTimeOffset until) =>
-        until <= state.PausedUntil ? state : state with { PausedUntil = until, NextSlot = Latest(state.NextSlot, until, until) };
+    /// <summary>Stories refused a call until <paramref name="until"/>: no instance sends before then, nor past <see cref="MaxPause"/>.</summary>
+    public static BudgetState Pause(BudgetState state, DateTimeOffset until, DateTimeOffset now)
+    {
+        until = until - now > MaxPause ? now + MaxPause : until;
+        return until <= state.PausedUntil ? state : state with { PausedUntil = until, NextSlot = Latest(state.NextSlot, until, until) };
+    }
+
+    /// <summary>
+    /// The schedule re-spaced at a new pace (<paramref name="interval"/>) from <paramref name="now"/> on. The last call
+    /// granted sits one old interval before <see cref="BudgetState.NextSlot"/> and keeps its slot: the next free one is a
+    /// new interval after it, so the calls keep at least the new spacing. The calls reserved between there and
+    /// <see cref="BudgetState.ScheduledUntil"/> are as many as before, spaced at the new pace. A pause is not shortened.
+    /// </summary>
+    public static BudgetState Replan(BudgetState state, TimeSpan interval, DateTimeOffset now)
+    {
+        var old = state.PlannedInterval;
+        if (old == interval || old <= TimeSpan.Zero)
+        {
+            return old == interval ? state : state with { PlannedInterval = interval };
+        }
+
+        var next = state.NextSlot > now ? state.NextSlot - old + interval : state.NextSlot;
+        var (from, to) = (Latest(state.NextSlot, now, state.PausedUntil), Latest(next, now, state.PausedUntil));
+        var scheduled = state.ScheduledUntil > from ? to + ((state.ScheduledUntil - from) * (interval / old)) : state.ScheduledUntil;
+        return state with { NextSlot = next, ScheduledUntil = scheduled, PlannedInterval = interval };
+    }
 
     /// <summary>Stories stated its limit: remembered for every instance.</summary>
     public static BudgetState Learn(BudgetState state, int limit) =>

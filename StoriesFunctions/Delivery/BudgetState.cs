@@ -5,13 +5,16 @@ namespace StoriesFunctions.Delivery;
 /// ETag concurrency. Time is cut into slots <see cref="BudgetRate.Interval"/> apart: <see cref="NextSlot"/> is the first
 /// free one (GCRA's "theoretical arrival time"), <see cref="ScheduledUntil"/> the end of the slots already promised to
 /// messages waiting in the queue, <see cref="PausedUntil"/> the end of a pause Stories asked for with a 429.
+/// <see cref="PlannedInterval"/> is the slot spacing those were planned at (zero until the first plan), so that a
+/// change of limit re-plans them (<see cref="BudgetLedger.Replan"/>).
 /// </summary>
 public sealed record BudgetState(
     int? LearnedLimit,
     DateTimeOffset NextSlot,
     DateTimeOffset ScheduledUntil,
     DateTimeOffset PausedUntil,
-    BacklogMarks Marks)
+    BacklogMarks Marks,
+    TimeSpan PlannedInterval = default)
 {
     public static readonly BudgetState Empty = new(null, DateTimeOffset.MinValue, DateTimeOffset.MinValue, DateTimeOffset.MinValue, BacklogMarks.None);
 

@@ -74,6 +74,7 @@ public sealed class BudgetTable(TableServiceClient service, IOptions<StoriesOpti
         ["ScheduledUntil"] = Stored(state.ScheduledUntil),
         ["PausedUntil"] = Stored(state.PausedUntil),
         ["Marks"] = state.Marks.ToString(),
+        ["PlannedInterval"] = state.PlannedInterval.Ticks,
     };
 
     private static BudgetState FromEntity(TableEntity entity) => new(
@@ -81,7 +82,8 @@ public sealed class BudgetTable(TableServiceClient service, IOptions<StoriesOpti
         entity.GetDateTimeOffset("NextSlot") ?? DateTimeOffset.MinValue,
         entity.GetDateTimeOffset("ScheduledUntil") ?? DateTimeOffset.MinValue,
         entity.GetDateTimeOffset("PausedUntil") ?? DateTimeOffset.MinValue,
-        BacklogMarks.Parse(entity.GetString("Marks")));
+        BacklogMarks.Parse(entity.GetString("Marks")),
+        TimeSpan.FromTicks(entity.GetInt64("PlannedInterval") ?? 0));
 
     // Table storage keeps dates from 1601 on; the empty state's MinValue is stored as that.
     private static DateTimeOffset Stored(DateTimeOffset at) =>

@@ -87,9 +87,18 @@ public static partial class Log
     [LoggerMessage(303, LogLevel.Information, "Dead-letter job {JobId} ({Kind}) started")]
     public static partial void JobStarted(ILogger logger, string jobId, string kind);
 
-    [LoggerMessage(230, LogLevel.Warning, "Queue message {QueueMessageId}: our storage failed ({Reason}); {Events} events wait {Delay} and go on once it is back, using no attempt")]
+    [LoggerMessage(240, LogLevel.Warning, "Queue message {QueueMessageId}: our storage failed ({Reason}); {Events} events wait {Delay} and go on once it is back, using no attempt")]
     public static partial void StorageUnavailable(ILogger logger, string queueMessageId, int events, TimeSpan delay, string reason);
 
-    [LoggerMessage(231, LogLevel.Warning, "Poison message {QueueMessageId} could not be adopted ({Reason}): it waits {Delay} in the poison queue and is adopted then")]
+    [LoggerMessage(241, LogLevel.Warning, "Poison message {QueueMessageId} could not be adopted ({Reason}): it waits {Delay} in the poison queue and is adopted then")]
     public static partial void AdoptionDeferred(ILogger logger, string queueMessageId, string reason, TimeSpan delay);
+
+    [LoggerMessage(230, LogLevel.Warning, "Stories asked for a pause until {PausedUntil}: every instance pauses for {MaxPause} only, as no real Retry-After is that long")]
+    public static partial void PauseCapped(ILogger logger, DateTimeOffset pausedUntil, TimeSpan maxPause);
+
+    [LoggerMessage(231, LogLevel.Warning, "The Stories budget row could not be written: the pause until {PausedUntil} is not shared with the other instances, which may be answered 429 too")]
+    public static partial void PauseNotShared(ILogger logger, Exception exception, DateTimeOffset pausedUntil);
+
+    [LoggerMessage(232, LogLevel.Warning, "The Stories budget row could not be written: Stories' limit of {Limit} is not shared yet; the next answer tries again")]
+    public static partial void LimitNotShared(ILogger logger, Exception exception, int limit);
 }

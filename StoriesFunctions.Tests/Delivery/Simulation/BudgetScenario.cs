@@ -32,7 +32,6 @@ internal sealed record BudgetOutcome(
     BudgetScenario Scenario,
     int Events,
     int Delivered,
-    int DeliveredTwice,
     int DeadLetters,
     long Calls,
     long Refused,
@@ -48,9 +47,9 @@ internal sealed record BudgetOutcome(
     public double DrainRatio => Drain / Ideal;
 
     public string Line() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"| {Scenario.Name} | {Scenario.Instances} | {Events:N0} | {Calls:N0} | {Refused} ({RefusedShare:P2}) | {Drain.TotalSeconds:N0} s / {Ideal.TotalSeconds:N0} s = {DrainRatio:0.000}× | {DeadLetters} | {DeliveredTwice} | {MostAttemptsUsed} | {(double)BudgetWaits / Events:0.00} | {(double)StorageOperations / Calls:0.00} |");
+        $"| {Scenario.Name} | {Scenario.Instances} | {Events:N0} | {Calls:N0} | {Refused} ({RefusedShare:P2}) | {Drain.TotalSeconds:N0} s / {Ideal.TotalSeconds:N0} s = {DrainRatio:0.000}× | {DeadLetters} | {MostAttemptsUsed} | {(double)BudgetWaits / Events:0.00} | {(double)StorageOperations / Calls:0.00} |");
 
     public const string Header =
-        "| scenario | instances | events | calls | 429 answers | drain / ideal | dead letters | delivered twice | most attempts used | budget waits per event | table ops per call |\n" +
-        "|---|---|---|---|---|---|---|---|---|---|---|";
+        "| scenario | instances | events | calls | 429 answers | drain / ideal | dead letters | most attempts used | budget waits per event | table ops per call |\n" +
+        "|---|---|---|---|---|---|---|---|---|---|";
 }

@@ -77,7 +77,7 @@ internal sealed partial class BudgetSimulation
         }
 
         return new BudgetOutcome(
-            _scenario, _scenario.Events, _deliveries.Count(d => d > 0), _deliveries.Count(d => d > 1), _deadLetters, _calls, _stories.Refused,
+            _scenario, _scenario.Events, _deliveries.Count(d => d > 0), _deadLetters, _calls, _stories.Refused,
             _lastDelivery - _start, ideal, _budgetWaits, _queue.Sent, instances.Sum(i => i.Budget.StorageOperations), _mostAttempts);
     }
 
