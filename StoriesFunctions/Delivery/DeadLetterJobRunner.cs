@@ -9,7 +9,8 @@ namespace StoriesFunctions.Delivery;
 /// Runs one piece of a dead-letter job: at most <c>DeadLetters__JobPieceSize</c> dead letters, seconds of work, far inside the
 /// function timeout. It records its progress on the job's row, conditional on the version it read, then queues the
 /// next piece. A piece cut short by a crash runs again from the last recorded cursor: a replayed event queued twice is
-/// still delivered once (its claim), and a purged row deleted twice is just gone.
+/// still delivered once (its claim), and a purged row deleted twice is just gone, and a row
+/// written again since it was listed is kept and counted as skipped.
 /// </summary>
 public sealed class DeadLetterJobRunner(
     DeadLetterJobs jobs, DeadLetterStore store, DeadLetterReplay replay, IOptions<DeadLetterOptions> options, TimeProvider time, ILogger<DeadLetterJobRunner> logger)
@@ -29,7 +30,7 @@ public sealed class DeadLetterJobRunner(
         var (done, skipped) = job.Kind switch
         {
             DeadLetterJobKind.Replay => await replay.ReplayAsync(items, cancellationToken).ConfigureAwait(false),
-            DeadLetterJobKind.Purge => (await replay.PurgeAsync(items, cancellationToken).ConfigureAwait(false), 0),
+            DeadLetterJobKind.Purge => await replay.PurgeAsync(items, cancellationToken).ConfigureAwait(false),
         };
 
         var now = time.GetUtcNow();
