@@ -13,7 +13,7 @@ namespace StoriesFunctions.Delivery;
 /// written again since it was listed is kept and counted as skipped.
 /// </summary>
 public sealed class DeadLetterJobRunner(
-    DeadLetterJobs jobs, DeadLetterStore store, DeadLetterReplay replay, IOptions<DeadLetterOptions> options, TimeProvider time, ILogger<DeadLetterJobRunner> logger)
+    DeadLetterJobs jobs, DeadLetterJobIds ids, DeadLetterStore store, DeadLetterReplay replay, IOptions<DeadLetterOptions> options, TimeProvider time, ILogger<DeadLetterJobRunner> logger)
 {
     private readonly int _pieceSize = options.Value.JobPieceSize;
 
@@ -53,21 +53,21 @@ public sealed class DeadLetterJobRunner(
     private async Task<(IReadOnlyList<StoredDeadLetter> Items, int Missing, string? Cursor, bool Last)> NextAsync(DeadLetterJob job, int size, CancellationToken cancellationToken)
     {
         var withBody = job.Kind == DeadLetterJobKind.Replay;
-        if (job.MessageIds is { } ids)
+        if (job.MessageIdCount is { } count)
         {
             var from = int.TryParse(job.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : 0;
-            var slice = ids.Skip(from).Take(size).ToList();
+            var slice = await ids.ReadAsync(job, from, Math.Min(size, count - from), cancellationToken).ConfigureAwait(false);
             var found = new List<StoredDeadLetter>(slice.Count);
-            foreach (var messageId in slice)
+            foreach (var key in slice)
             {
-                if (await store.FindAsync(messageId, cancellationToken).ConfigureAwait(false) is { } stored)
+                if (await store.FindByKeyAsync(key, cancellationToken).ConfigureAwait(false) is { } stored)
                 {
                     found.Add(stored);
                 }
             }
 
             var to = from + slice.Count;
-            return (found, slice.Count - found.Count, to.ToString(CultureInfo.InvariantCulture), to >= ids.Count);
+            return (found, slice.Count - found.Count, to.ToString(CultureInfo.InvariantCulture), to >= count);
         }
 
         if (size == 0)

@@ -10,7 +10,7 @@ namespace StoriesFunctions.Delivery;
 /// next piece to run. A job is written before its first message is sent, so a job that exists but never ran is visible
 /// (and a lost message is the only way to stall it; <see cref="StartAsync"/> of the same job sends it again).
 /// </summary>
-public sealed class DeadLetterJobs(TableServiceClient tables, QueueServiceClient queues, TimeProvider time)
+public sealed class DeadLetterJobs(TableServiceClient tables, QueueServiceClient queues, DeadLetterJobIds ids, TimeProvider time)
 {
     public const string TableName = "deadletterjobs";
     private const string Partition = "job";
@@ -24,7 +24,12 @@ public sealed class DeadLetterJobs(TableServiceClient tables, QueueServiceClient
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var id = string.Create(CultureInfo.InvariantCulture, $"{now:yyyyMMddHHmmss}-{Guid.NewGuid():N}")[..30];
-        var job = new DeadLetterJob(id, kind, filter, messageIds, max, DeadLetterJob.Queued, 0, 0, null, now, now, null);
+        if (messageIds is not null)
+        {
+            await ids.WriteAsync(id, messageIds, cancellationToken).ConfigureAwait(false);
+        }
+
+        var job = new DeadLetterJob(id, kind, filter, messageIds?.Count, max, DeadLetterJob.Queued, 0, 0, null, now, now, null);
         await _table.AddEntityAsync(job.ToEntity(Partition), cancellationToken).ConfigureAwait(false);
         await NextPieceAsync(job.Id, cancellationToken).ConfigureAwait(false);
         return job;

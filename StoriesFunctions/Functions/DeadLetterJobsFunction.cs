@@ -55,7 +55,7 @@ public sealed class DeadLetterJobsFunction(DeadLetterJobs jobs, DeadLetterJobRun
 
         if (await DeadLetterQuery.MessageIdsAsync(request.Body, cancellationToken) is not { } ids)
         {
-            return await DeadLetterResponse.BadRequestAsync(request, "the body must be {\"messageIds\": [\"...\"]} with at most 10,000 ids, or empty", cancellationToken);
+            return await DeadLetterResponse.BadRequestAsync(request, "the body must be {\"messageIds\": [\"...\"]} with at most 10,000 distinct ids of at most 512 characters, or empty", cancellationToken);
         }
 
         var job = await jobs.StartAsync(kind, filter, ids.Count > 0 ? ids : null, max, cancellationToken);
