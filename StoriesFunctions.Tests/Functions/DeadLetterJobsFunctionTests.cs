@@ -17,7 +17,7 @@ public class DeadLetterJobsFunctionTests
     public async Task TwoDeadLettersAsync()
     {
         stories = await StoriesStandIn.StartAsync();
-        forwarder = await Forwarder.StartAsync(stories.BaseUrl, s => s["DeadLetters:JobPieceSize"] = "1000");
+        forwarder = await Forwarder.StartAsync(stories.BaseUrl, Settings);
         refused = [SegmentEventBuilder.Track(), SegmentEventBuilder.Track()];
         stories.FailAll(StoriesReply.Status(422, "{\"message\":\"invalid\"}"));
         await forwarder.PostAsync("[" + string.Join(",", refused.Select(e => e.Json())) + "]");
@@ -33,6 +33,43 @@ public class DeadLetterJobsFunctionTests
     }
 
     private static string Body(IEnumerable<string> ids) => JsonSerializer.Serialize(new { messageIds = ids });
+
+    /// <summary>Big pieces, and a retry delay of a tenth of a second (a queue's delay rounds down to whole seconds).</summary>
+    private static void Settings(Dictionary<string, string?> settings)
+    {
+        settings["DeadLetters:JobPieceSize"] = "1000";
+        settings["DeadLetters:JobRetryDelay"] = "00:00:00.100";
+    }
+
+    /// <summary>This app again, its Tables calls to <c>deadletters</c> (of <paramref name="method"/>, or any) failing with 503 while <paramref name="failing"/> says so.</summary>
+    private async Task<Forwarder> WithDeadLettersFailingAsync(Func<bool> failing, string? method = null)
+    {
+        var azurite = await Azurite.EnsureStartedAsync();
+        var hook = new TableRequestHook(
+            r => r.Uri.ToUri().AbsolutePath.Contains("/deadletters(", StringComparison.Ordinal) && (method is null || r.Method.Method == method) && failing(),
+            _ => throw new Azure.RequestFailedException(503, "The server is busy.", "ServerBusy", null));
+        return await Forwarder.StartAsync(stories.BaseUrl, Settings, azurite.ConnectionString, hook.Install(azurite.ConnectionString));
+    }
+
+    /// <summary>Starts a job and plays the host until it finishes (or 30 s pass): pieces, their retries, and poison.</summary>
+    private static async Task<JsonElement> RunJobAsync(Forwarder app, string path, string? body = null)
+    {
+        var (status, started) = await app.ApiAsync("POST", path, body);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.Accepted), started?.RootElement.GetRawText());
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            await app.RunJobsAsync();
+            await app.FailPoisonedJobsAsync();
+            var (_, job) = await app.ApiAsync("GET", "dead-letters/jobs/" + started!.RootElement.GetProperty("id").GetString());
+            if (job!.RootElement.GetProperty("status").GetString() is "completed" or "failed" || DateTime.UtcNow > deadline)
+            {
+                return job.RootElement.Clone();
+            }
+
+            await Task.Delay(250);
+        }
+    }
 
     /// <summary>512 characters is the longest messageId ingest accepts (it is kept hashed); 200 plain ones are kept as they are, the most room taken.</summary>
     [TestCase(512)]
@@ -70,6 +107,61 @@ public class DeadLetterJobsFunctionTests
         {
             Assert.That(status, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(json!.RootElement.GetProperty("error").GetString(), Does.Contain("512 characters"));
+        });
+    }
+
+    /// <summary>GET: the piece fails before it queued anything. DELETE: after it queued its events, so each try queues them again.</summary>
+    [TestCase("GET")]
+    [TestCase("DELETE")]
+    public async Task RunPiece_StorageFailsFiveTimesInARow_TriesAgainLaterAndCompletes(string failingMethod)
+    {
+        var failures = 5;
+        await using var app = await WithDeadLettersFailingAsync(() => Interlocked.Decrement(ref failures) >= 0, failingMethod);
+
+        var job = await RunJobAsync(app, "dead-letters/replay");
+        await app.DeliverVisibleAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(job.GetProperty("status").GetString(), Is.EqualTo("completed"), job.GetRawText());
+            Assert.That(job.GetProperty("done").GetInt32(), Is.EqualTo(2));
+            Assert.That(failures, Is.Negative, "storage failed five times, then worked");
+            Assert.That(stories.Requests.Count(r => r.StatusCode == 201), Is.EqualTo(2), "each delivered once");
+            Assert.That((await app.JobsPoison.PeekMessagesAsync()).Value, Is.Empty, "not burnt through the host's redeliveries");
+        });
+    }
+
+    [Test]
+    public async Task RunPiece_StorageFailsEveryTime_JobFailedWithTheCause()
+    {
+        await using var app = await WithDeadLettersFailingAsync(() => true);
+
+        var job = await RunJobAsync(app, "dead-letters/purge");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(job.GetProperty("status").GetString(), Is.EqualTo("failed"), job.GetRawText());
+            Assert.That(job.GetProperty("error").GetString(), Is.EqualTo("storage failed 8 times in a row (503 ServerBusy)"));
+            Assert.That(job.GetProperty("finishedAt").ValueKind, Is.EqualTo(JsonValueKind.String));
+        });
+    }
+
+    [Test]
+    public async Task FailPiece_PieceFailingForAnUnexpectedReason_JobFailedSayingItWentToPoison()
+    {
+        var azurite = await Azurite.EnsureStartedAsync();
+        var table = new Azure.Data.Tables.TableClient(azurite.ConnectionString, StoriesFunctions.Delivery.DeadLetterStore.TableName);
+        await table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("deadletter", "broken-1")
+        {
+            ["MessageId"] = "broken-1", ["Type"] = "track", ["Reason"] = "written by hand", ["Event"] = "{not json"u8.ToArray(),
+        });
+
+        var job = await RunJobAsync(forwarder, "dead-letters/replay", Body(["broken-1"]));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(job.GetProperty("status").GetString(), Is.EqualTo("failed"), job.GetRawText());
+            Assert.That(job.GetProperty("error").GetString(), Does.Contain("deadletter-jobs-poison"));
         });
     }
 }

@@ -24,7 +24,7 @@ public class FunctionsMetadataTests
     public void Metadata_ListsExactlyTheseFunctions() =>
         Assert.That(Functions.Keys, Is.EquivalentTo(new[]
         {
-            "SegmentWebhook", "DeliverEvents", "AdoptPoisonMessages", "BacklogGauges", "ExpireDeadLetters", "RunDeadLetterJob",
+            "SegmentWebhook", "DeliverEvents", "AdoptPoisonMessages", "BacklogGauges", "ExpireDeadLetters", "RunDeadLetterJob", "FailDeadLetterJob",
             "ListDeadLetters", "CountDeadLetters", "ShowDeadLetter", "ReplayDeadLetters", "PurgeDeadLetters", "ShowDeadLetterJob",
             "Console", "ConsoleSummary",
         }));
@@ -68,6 +68,7 @@ public class FunctionsMetadataTests
     [TestCase("DeliverEvents", "segment-events")]
     [TestCase("AdoptPoisonMessages", "segment-events-poison")]
     [TestCase("RunDeadLetterJob", "deadletter-jobs")]
+    [TestCase("FailDeadLetterJob", "deadletter-jobs-poison")]
     public void QueueFunction_IsTriggeredByItsQueueOnTheHostsStorageConnection(string function, string queue)
     {
         var trigger = Trigger(function);

@@ -32,6 +32,7 @@ public sealed class StorageResourceTests
     [TestCase("segment-events")]
     [TestCase("segment-events-poison")]
     [TestCase("deadletter-jobs")]
+    [TestCase("deadletter-jobs-poison")]
     public void Queue_Declared_Exists(string queue)
     {
         var queues = snapshot.OfType("Microsoft.Storage/storageAccounts/queueServices/queues")

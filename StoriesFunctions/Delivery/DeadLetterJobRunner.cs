@@ -16,8 +16,45 @@ public sealed class DeadLetterJobRunner(
     DeadLetterJobs jobs, DeadLetterJobIds ids, DeadLetterStore store, DeadLetterReplay replay, IOptions<DeadLetterOptions> options, TimeProvider time, ILogger<DeadLetterJobRunner> logger)
 {
     private readonly int _pieceSize = options.Value.JobPieceSize;
+    private readonly TimeSpan _retryDelay = options.Value.JobRetryDelay;
 
-    public async Task RunPieceAsync(string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the piece a <c>deadletter-jobs</c> message names. When storage fails it, the piece is queued again after a
+    /// growing delay (and the job marked failed after <see cref="DeadLetterJobPiece.MaxFailures"/> in a row), so the
+    /// message is not burnt through the host's quick redeliveries; other failures go to the host, and to poison.
+    /// </summary>
+    public async Task RunPieceAsync(string message, CancellationToken cancellationToken)
+    {
+        var piece = DeadLetterJobPiece.Parse(message);
+        try
+        {
+            await RunAsync(piece.JobId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex.IsStorageFailure(cancellationToken))
+        {
+            var failed = piece with { Failures = piece.Failures + 1 };
+            var cause = Cause(ex);
+            if (DeadLetterJobPiece.RetryDelay(failed.Failures, _retryDelay) is { } delay)
+            {
+                Log.JobPieceRetrying(logger, piece.JobId, failed.Failures, cause, delay);
+                await jobs.NextPieceAsync(failed, delay, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            Log.JobFailed(logger, piece.JobId, cause);
+            await jobs.FailAsync(piece.JobId, $"storage failed {failed.Failures} times in a row ({cause})", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What failed, without the request (which names the rows): the status and the service's error code, or the exception's type.</summary>
+    private static string Cause(Exception ex) => ex switch
+    {
+        Azure.RequestFailedException failed => string.Join(' ', failed.Status, failed.ErrorCode).TrimEnd(),
+        AggregateException aggregate when aggregate.Flatten().InnerExceptions.LastOrDefault() is { } inner => Cause(inner),
+        _ => ex.GetType().Name,
+    };
+
+    private async Task RunAsync(string id, CancellationToken cancellationToken)
     {
         var job = await jobs.GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (job is null || job.IsFinished)
@@ -45,7 +82,7 @@ public sealed class DeadLetterJobRunner(
         Log.JobProgress(logger, id, job.Kind.ToString(), progressed.Status, progressed.Done, progressed.Skipped);
         if (!finished)
         {
-            await jobs.NextPieceAsync(id, cancellationToken).ConfigureAwait(false);
+            await jobs.NextPieceAsync(new DeadLetterJobPiece(id), TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         }
     }
 

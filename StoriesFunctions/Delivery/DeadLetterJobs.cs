@@ -7,8 +7,8 @@ namespace StoriesFunctions.Delivery;
 
 /// <summary>
 /// Where dead-letter jobs live: a row each in <c>deadletterjobs</c>, and a message in <c>deadletter-jobs</c> for the
-/// next piece to run. A job is written before its first message is sent, so a job that exists but never ran is visible
-/// (and a lost message is the only way to stall it; <see cref="StartAsync"/> of the same job sends it again).
+/// next piece to run. A job is written before its first message is sent, so a job that exists but never ran is visible;
+/// one whose first message could not be sent says so (<see cref="DeadLetterJob.Failed"/>).
 /// </summary>
 public sealed class DeadLetterJobs(TableServiceClient tables, QueueServiceClient queues, DeadLetterJobIds ids, TimeProvider time)
 {
@@ -31,7 +31,17 @@ public sealed class DeadLetterJobs(TableServiceClient tables, QueueServiceClient
 
         var job = new DeadLetterJob(id, kind, filter, messageIds?.Count, max, DeadLetterJob.Queued, 0, 0, null, now, now, null);
         await _table.AddEntityAsync(job.ToEntity(Partition), cancellationToken).ConfigureAwait(false);
-        await NextPieceAsync(job.Id, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await NextPieceAsync(new DeadLetterJobPiece(job.Id), TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex.IsStorageFailure(cancellationToken))
+        {
+            // Not left "queued" with nothing to run it: the caller sees the failure, the job says why.
+            await FailAsync(job.Id, "its first piece could not be queued", CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
         return job;
     }
 
@@ -56,10 +66,40 @@ public sealed class DeadLetterJobs(TableServiceClient tables, QueueServiceClient
         }
     }
 
-    public async Task NextPieceAsync(string id, CancellationToken cancellationToken)
+    /// <summary>Queues <paramref name="piece"/> to run after <paramref name="delay"/>.</summary>
+    public async Task NextPieceAsync(DeadLetterJobPiece piece, TimeSpan delay, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await _queue.SendMessageAsync(BinaryData.FromString(id), null, TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+        await _queue.SendMessageAsync(BinaryData.FromString(piece.ToString()), delay, TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Marks a job failed with <paramref name="error"/>, unless it finished already or does not exist. Writes only its
+    /// status, so that it works on a row the job's own pieces cannot read.
+    /// </summary>
+    public async Task FailAsync(string id, string error, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var found = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, id, ["Status"], cancellationToken).ConfigureAwait(false);
+            if (!found.HasValue || found.Value is not { } row || row.GetString("Status") is DeadLetterJob.Completed or DeadLetterJob.Failed)
+            {
+                return;
+            }
+
+            var now = time.GetUtcNow();
+            var failed = new TableEntity(Partition, id) { ["Status"] = DeadLetterJob.Failed, ["Error"] = error, ["UpdatedAt"] = now, ["FinishedAt"] = now };
+            try
+            {
+                await _table.UpdateEntityAsync(failed, row.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
+            {
+                // A piece recorded progress meanwhile: look again.
+            }
+        }
     }
 
     private Task EnsureCreatedAsync(CancellationToken cancellationToken)

@@ -86,4 +86,10 @@ public static partial class Log
 
     [LoggerMessage(303, LogLevel.Information, "Dead-letter job {JobId} ({Kind}) started")]
     public static partial void JobStarted(ILogger logger, string jobId, string kind);
+
+    [LoggerMessage(310, LogLevel.Warning, "Dead-letter job {JobId}: storage failed its piece ({Cause}), {Failures} times in a row; it runs again in {Delay}")]
+    public static partial void JobPieceRetrying(ILogger logger, string jobId, int failures, string cause, TimeSpan delay);
+
+    [LoggerMessage(311, LogLevel.Error, "Dead-letter job {JobId} failed: {Cause}. What it did stays done; start a new job to go on")]
+    public static partial void JobFailed(ILogger logger, string jobId, string cause);
 }
