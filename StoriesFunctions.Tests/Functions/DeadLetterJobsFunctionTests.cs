@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using StoriesFunctions.Tests.Segment;
 using StoriesFunctions.Tests.Support;
 
@@ -162,6 +163,28 @@ public class DeadLetterJobsFunctionTests
         {
             Assert.That(job.GetProperty("status").GetString(), Is.EqualTo("failed"), job.GetRawText());
             Assert.That(job.GetProperty("error").GetString(), Does.Contain("deadletter-jobs-poison"));
+        });
+    }
+
+    [Test]
+    public async Task ExpireDeadLetters_JobWithoutProgressAnHourPastItsLongestRetry_MarkedFailedOthersLeft()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await Forwarder.StartAsync(stories.BaseUrl, Settings, services: b => b.Services.AddSingleton<TimeProvider>(clock));
+        var (_, lost) = await app.ApiAsync("POST", "dead-letters/purge");
+        clock.Advance(TimeSpan.FromMinutes(61)); // the longest retry is 6.3 s with a first delay of 0.1 s
+        var (_, recent) = await app.ApiAsync("POST", "dead-letters/purge");
+        await app.Jobs.ClearMessagesAsync(); // both pieces lost
+
+        await app.Create<StoriesFunctions.Functions.DeadLetterRetentionFunction>().Run(null!, CancellationToken.None);
+
+        var (_, lostJob) = await app.ApiAsync("GET", "dead-letters/jobs/" + lost!.RootElement.GetProperty("id").GetString());
+        var (_, recentJob) = await app.ApiAsync("GET", "dead-letters/jobs/" + recent!.RootElement.GetProperty("id").GetString());
+        Assert.Multiple(() =>
+        {
+            Assert.That(lostJob!.RootElement.GetProperty("status").GetString(), Is.EqualTo("failed"));
+            Assert.That(lostJob.RootElement.GetProperty("error").GetString(), Does.StartWith("no progress for 60 minutes"));
+            Assert.That(recentJob!.RootElement.GetProperty("status").GetString(), Is.EqualTo("queued"), "an hour has not passed for this one");
         });
     }
 }

@@ -32,6 +32,10 @@ public readonly record struct DeadLetterJobPiece(string JobId, int Failures = 0)
         _ => first * Math.Min(1 << (failures - 1), MaxDelayFactor),
     };
 
+    /// <summary>The longest a job can go without progress while its piece is still being tried: every delay, back to back.</summary>
+    public static TimeSpan LongestRetry(TimeSpan first) =>
+        Enumerable.Range(1, MaxFailures - 1).Aggregate(TimeSpan.Zero, (total, failures) => total + RetryDelay(failures, first)!.Value);
+
     public override string ToString() =>
         Failures == 0 ? JobId : string.Create(CultureInfo.InvariantCulture, $"{JobId}:{Failures}");
 }

@@ -42,7 +42,7 @@ public sealed class DeadLetterJobRunner(
             }
 
             Log.JobFailed(logger, piece.JobId, cause);
-            await jobs.FailAsync(piece.JobId, $"storage failed {failed.Failures} times in a row ({cause})", cancellationToken).ConfigureAwait(false);
+            await jobs.FailAsync(piece.JobId, $"storage failed {failed.Failures} times in a row ({cause})", null, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -38,7 +38,7 @@ public sealed class DeadLetterJobs(TableServiceClient tables, QueueServiceClient
         catch (Exception ex) when (ex.IsStorageFailure(cancellationToken))
         {
             // Not left "queued" with nothing to run it: the caller sees the failure, the job says why.
-            await FailAsync(job.Id, "its first piece could not be queued", CancellationToken.None).ConfigureAwait(false);
+            await FailAsync(job.Id, "its first piece could not be queued", null, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
@@ -74,18 +74,37 @@ public sealed class DeadLetterJobs(TableServiceClient tables, QueueServiceClient
     }
 
     /// <summary>
-    /// Marks a job failed with <paramref name="error"/>, unless it finished already or does not exist. Writes only its
-    /// status, so that it works on a row the job's own pieces cannot read.
+    /// Marks failed every unfinished job that has not progressed since <paramref name="before"/>: its piece was lost
+    /// where nothing else could say so (a poison message that could not be handled either). Returns how many.
     /// </summary>
-    public async Task FailAsync(string id, string error, CancellationToken cancellationToken)
+    public async Task<int> FailStalledAsync(DateTimeOffset before, string error, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Partition} and UpdatedAt lt {before} and (Status eq {DeadLetterJob.Queued} or Status eq {DeadLetterJob.Running})");
+        var stalled = 0;
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            stalled += await FailAsync(row.RowKey, error, before, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        return stalled;
+    }
+
+    /// <summary>
+    /// Marks a job failed with <paramref name="error"/>, unless it finished already, does not exist, or progressed since
+    /// <paramref name="stalledBefore"/>. Writes only its status, so that it works on a row the job's own pieces cannot read.
+    /// </summary>
+    public async Task<bool> FailAsync(string id, string error, DateTimeOffset? stalledBefore, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         while (true)
         {
-            var found = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, id, ["Status"], cancellationToken).ConfigureAwait(false);
-            if (!found.HasValue || found.Value is not { } row || row.GetString("Status") is DeadLetterJob.Completed or DeadLetterJob.Failed)
+            var found = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, id, ["Status", "UpdatedAt"], cancellationToken).ConfigureAwait(false);
+            if (!found.HasValue || found.Value is not { } row || row.GetString("Status") is DeadLetterJob.Completed or DeadLetterJob.Failed
+                || row.GetDateTimeOffset("UpdatedAt") >= stalledBefore)
             {
-                return;
+                return false;
             }
 
             var now = time.GetUtcNow();
@@ -93,7 +112,7 @@ public sealed class DeadLetterJobs(TableServiceClient tables, QueueServiceClient
             try
             {
                 await _table.UpdateEntityAsync(failed, row.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-                return;
+                return true;
             }
             catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
             {

@@ -56,7 +56,7 @@ public sealed class DeadLetterJobsFunction(DeadLetterJobs jobs, DeadLetterJobRun
     {
         var jobId = DeadLetterJobPiece.Parse(piece).JobId;
         Log.JobFailed(logger, jobId, PoisonedError);
-        await jobs.FailAsync(jobId, PoisonedError, cancellationToken);
+        await jobs.FailAsync(jobId, PoisonedError, null, cancellationToken);
     }
 
     private async Task<HttpResponseData> StartAsync(HttpRequestData request, DeadLetterJobKind kind, CancellationToken cancellationToken)
