@@ -60,6 +60,7 @@ public static class ForwarderRegistration
         services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<DeadLetters>();
         services.AddSingleton<DeadLetterReplay>();
+        services.AddSingleton<DeadLetterJobIds>();
         services.AddSingleton<DeadLetterJobs>();
         services.AddSingleton<DeadLetterJobRunner>();
         services.AddSingleton<DeliveryStats>();

@@ -71,14 +71,23 @@ public class DeadLetterOperationsTests
         return items;
     }
 
-    private async Task<JsonElement> RunJobAsync(string path, string? body = null)
+    private Task<JsonElement> RunJobAsync(string path, string? body = null) => RunJobAsync(forwarder, path, body);
+
+    private static async Task<JsonElement> RunJobAsync(Forwarder app, string path, string? body = null)
     {
-        var (status, json) = await forwarder.ApiAsync("POST", path, body);
+        var (status, json) = await app.ApiAsync("POST", path, body);
         Assert.That(status, Is.EqualTo(HttpStatusCode.Accepted), json?.RootElement.GetRawText());
         Assert.That(json!.RootElement.GetProperty("status").GetString(), Is.EqualTo("queued"));
-        await forwarder.RunJobsAsync();
-        var (_, job) = await forwarder.ApiAsync("GET", "dead-letters/jobs/" + json.RootElement.GetProperty("id").GetString());
+        await app.RunJobsAsync();
+        var (_, job) = await app.ApiAsync("GET", "dead-letters/jobs/" + json.RootElement.GetProperty("id").GetString());
         return job!.RootElement.Clone();
+    }
+
+    /// <summary>This app again, its Tables calls through <paramref name="hook"/>, on the same storage (nothing cleared).</summary>
+    private async Task<Forwarder> WithHookAsync(TableRequestHook hook)
+    {
+        var azurite = await Azurite.EnsureStartedAsync();
+        return await Forwarder.StartAsync(stories.BaseUrl, s => s["Delivery:MaxAttempts"] = "1", azurite.ConnectionString, hook.Install(azurite.ConnectionString));
     }
 
     [Test]
@@ -192,6 +201,39 @@ public class DeadLetterOperationsTests
         {
             Assert.That(job.GetProperty("done").GetInt32(), Is.EqualTo(40));
             Assert.That(job.GetProperty("finishedAt").ValueKind, Is.EqualTo(JsonValueKind.String));
+        });
+    }
+
+    [TestCase("replay", "written again", 12, 3, 3)]
+    [TestCase("purge", "written again", 12, 3, 3)]
+    [TestCase("replay", "deleted", 15, 0, 0)]
+    [TestCase("purge", "deleted", 15, 0, 0)]
+    public async Task Job_RowsChangedAfterListing_WrittenAgainKeptAndSkippedDeletedDone(string kind, string change, int done, int skipped, int left)
+    {
+        var azurite = await Azurite.EnsureStartedAsync();
+        var table = new Azure.Data.Tables.TableClient(azurite.ConnectionString, DeadLetterStore.TableName);
+        var changing = refused.Take(3).Select(e => DeadLetterStore.KeyOf(e.MessageId)).ToHashSet();
+        var hook = new TableRequestHook(
+            r => r.Method == Azure.Core.RequestMethod.Delete && TableRequestHook.RowKey(r) is { } key && changing.Remove(key),
+            async r =>
+            {
+                var key = TableRequestHook.RowKey(r)!;
+                var row = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>("deadletter", key)).Value;
+                await (change == "deleted"
+                    ? table.DeleteEntityAsync("deadletter", key)
+                    : table.UpdateEntityAsync(row, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Replace));
+            });
+        await using var hooked = await WithHookAsync(hook);
+
+        var job = await RunJobAsync(hooked, $"dead-letters/{kind}?reason=permanent");
+
+        var (_, count) = await forwarder.ApiAsync("GET", "dead-letters/count?reason=permanent");
+        Assert.Multiple(() =>
+        {
+            Assert.That(job.GetProperty("status").GetString(), Is.EqualTo("completed"));
+            Assert.That(job.GetProperty("done").GetInt32(), Is.EqualTo(done));
+            Assert.That(job.GetProperty("skipped").GetInt32(), Is.EqualTo(skipped));
+            Assert.That(count!.RootElement.GetProperty("count").GetInt32(), Is.EqualTo(left), "rows written again since they were listed are kept");
         });
     }
 

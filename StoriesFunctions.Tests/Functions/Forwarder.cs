@@ -31,7 +31,11 @@ internal sealed class Forwarder : IAsyncDisposable
         Events = azurite.HostQueueClient(QueueNames.Events);
         Poison = azurite.HostQueueClient(QueueNames.Poison);
         Jobs = azurite.HostQueueClient(QueueNames.Jobs);
+        JobsPoison = azurite.HostQueueClient(QueueNames.JobsPoison);
     }
+
+    /// <summary>host.json's <c>maxDequeueCount</c>: tries before the host moves a message to its poison queue.</summary>
+    public const int MaxDequeueCount = 5;
 
     public IServiceProvider Services => _host.Services;
 
@@ -44,6 +48,8 @@ internal sealed class Forwarder : IAsyncDisposable
 
     /// <summary><c>deadletter-jobs</c>, read like the host reads it.</summary>
     public QueueClient Jobs { get; }
+
+    public QueueClient JobsPoison { get; }
 
     /// <summary>Settings that keep retries fast; tests override what they need.</summary>
     public static Dictionary<string, string?> FastSettings(Uri storiesBaseUrl) => new()
@@ -80,6 +86,8 @@ internal sealed class Forwarder : IAsyncDisposable
             await forwarder.Poison.ClearMessagesAsync();
             await forwarder.Jobs.CreateIfNotExistsAsync();
             await forwarder.Jobs.ClearMessagesAsync();
+            await forwarder.JobsPoison.CreateIfNotExistsAsync();
+            await forwarder.JobsPoison.ClearMessagesAsync();
             await forwarder.ClearDeadLettersAsync();
             await forwarder.ResetBudgetAsync();
         }
@@ -205,7 +213,11 @@ internal sealed class Forwarder : IAsyncDisposable
         return (response.StatusCode, text.Length == 0 ? null : JsonDocument.Parse(text));
     }
 
-    /// <summary>Runs every piece of every dead-letter job queued, as the host's <c>RunDeadLetterJob</c> trigger would.</summary>
+    /// <summary>
+    /// Runs every visible piece of every dead-letter job, as the host's <c>RunDeadLetterJob</c> trigger would: a piece
+    /// that throws is tried again (here at once rather than after the visibility timeout), and after
+    /// <see cref="MaxDequeueCount"/> tries moved to <c>deadletter-jobs-poison</c>.
+    /// </summary>
     public async Task<int> RunJobsAsync()
     {
         var pieces = 0;
@@ -214,12 +226,44 @@ internal sealed class Forwarder : IAsyncDisposable
             foreach (var message in messages)
             {
                 pieces++;
-                await Create<DeadLetterJobsFunction>().RunPiece(message.Body.ToString(), CancellationToken.None);
+                try
+                {
+                    await Create<DeadLetterJobsFunction>().RunPiece(message.Body.ToString(), CancellationToken.None);
+                }
+                catch (Exception ex) when (ex is not AssertionException)
+                {
+                    TestContext.Out.WriteLine($"job piece failed (try {message.DequeueCount}): {ex.GetType().Name}: {ex.Message}");
+                    if (message.DequeueCount >= MaxDequeueCount)
+                    {
+                        await JobsPoison.SendMessageAsync(message.Body);
+                        await Jobs.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                    }
+                    else
+                    {
+                        await Jobs.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero);
+                    }
+
+                    continue;
+                }
+
                 await Jobs.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             }
         }
 
         return pieces;
+    }
+
+    /// <summary>Runs the host's <c>FailDeadLetterJob</c> trigger over every message in <c>deadletter-jobs-poison</c>.</summary>
+    public async Task FailPoisonedJobsAsync()
+    {
+        while ((await JobsPoison.ReceiveMessagesAsync(16, TimeSpan.FromSeconds(30))).Value is { Length: > 0 } messages)
+        {
+            foreach (var message in messages)
+            {
+                await Create<DeadLetterJobsFunction>().FailPiece(message.Body.ToString(), CancellationToken.None);
+                await JobsPoison.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+        }
     }
 
     /// <summary>Every stored dead letter, with its event.</summary>

@@ -24,7 +24,7 @@ public class FunctionsMetadataTests
     public void Metadata_ListsExactlyTheseFunctions() =>
         Assert.That(Functions.Keys, Is.EquivalentTo(new[]
         {
-            "SegmentWebhook", "DeliverEvents", "AdoptPoisonMessages", "AdoptPoisonOfPoison", "BacklogGauges", "ExpireDeadLetters", "RunDeadLetterJob",
+            "SegmentWebhook", "DeliverEvents", "AdoptPoisonMessages", "AdoptPoisonOfPoison", "BacklogGauges", "ExpireDeadLetters", "RunDeadLetterJob", "FailDeadLetterJob",
             "ListDeadLetters", "CountDeadLetters", "ShowDeadLetter", "ReplayDeadLetters", "PurgeDeadLetters", "ShowDeadLetterJob",
             "Console", "ConsoleSummary",
         }));
@@ -69,6 +69,7 @@ public class FunctionsMetadataTests
     [TestCase("AdoptPoisonMessages", "segment-events-poison")]
     [TestCase("AdoptPoisonOfPoison", "segment-events-poison-poison")]
     [TestCase("RunDeadLetterJob", "deadletter-jobs")]
+    [TestCase("FailDeadLetterJob", "deadletter-jobs-poison")]
     public void QueueFunction_IsTriggeredByItsQueueOnTheHostsStorageConnection(string function, string queue)
     {
         var trigger = Trigger(function);

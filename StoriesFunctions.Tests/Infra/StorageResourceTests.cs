@@ -33,6 +33,7 @@ public sealed class StorageResourceTests
     [TestCase("segment-events-poison")]
     [TestCase("segment-events-poison-poison")]
     [TestCase("deadletter-jobs")]
+    [TestCase("deadletter-jobs-poison")]
     public void Queue_Declared_Exists(string queue)
     {
         var queues = snapshot.OfType("Microsoft.Storage/storageAccounts/queueServices/queues")

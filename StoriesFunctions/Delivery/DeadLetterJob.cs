@@ -12,15 +12,15 @@ public enum DeadLetterJobKind
 
 /// <summary>
 /// A replay or purge of dead letters, run in the background in pieces that each fit well inside a function timeout.
-/// Its row in <c>deadletterjobs</c> holds what it covers (a filter, or a list of <c>messageId</c>s), how far it got
-/// (<see cref="Cursor"/>: the table's continuation token, or the index in the list) and its counts, so that a restart
-/// goes on from the last piece.
+/// Its row in <c>deadletterjobs</c> holds what it covers (a filter, or how many <c>messageId</c>s it was given: they are
+/// kept apart, <see cref="DeadLetterJobIds"/>), how far it got (<see cref="Cursor"/>: the table's continuation token, or
+/// the index in the list) and its counts, so that a restart goes on from the last piece.
 /// </summary>
 public sealed record DeadLetterJob(
     string Id,
     DeadLetterJobKind Kind,
     DeadLetterFilter Filter,
-    IReadOnlyList<string>? MessageIds,
+    int? MessageIdCount,
     int? Max,
     string Status,
     int Done,
@@ -29,19 +29,27 @@ public sealed record DeadLetterJob(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? FinishedAt,
+    string? Error = null,
     ETag ETag = default)
 {
     public const string Queued = "queued";
     public const string Running = "running";
     public const string Completed = "completed";
 
-    public bool IsFinished => Status == Completed;
+    /// <summary>Gave up; <see cref="Error"/> says why. What it did before stays done; a new job goes on from there.</summary>
+    public const string Failed = "failed";
+
+    public bool IsFinished => Status is Completed or Failed;
+
+    /// <summary>The ids of a job the previous version wrote, which kept them on the job's row.</summary>
+    public IReadOnlyList<string>? LegacyMessageIds { get; init; }
 
     internal TableEntity ToEntity(string partition) => new(partition, Id)
     {
         ["Kind"] = Kind.ToString(),
         ["Filter"] = JsonSerializer.Serialize(Filter),
-        ["MessageIds"] = MessageIds is null ? null : JsonSerializer.Serialize(MessageIds),
+        ["MessageIdCount"] = MessageIdCount,
+        ["MessageIds"] = LegacyMessageIds is null ? null : JsonSerializer.Serialize(LegacyMessageIds),
         ["Max"] = Max,
         ["Status"] = Status,
         ["Done"] = Done,
@@ -50,13 +58,20 @@ public sealed record DeadLetterJob(
         ["CreatedAt"] = CreatedAt,
         ["UpdatedAt"] = UpdatedAt,
         ["FinishedAt"] = FinishedAt,
+        ["Error"] = Error,
     };
 
-    internal static DeadLetterJob FromEntity(TableEntity e) => new(
+    internal static DeadLetterJob FromEntity(TableEntity e)
+    {
+        var legacy = e.GetString("MessageIds") is { } ids ? JsonSerializer.Deserialize<List<string>>(ids) : null;
+        return Read(e, e.GetInt32("MessageIdCount") ?? legacy?.Count) with { LegacyMessageIds = legacy };
+    }
+
+    private static DeadLetterJob Read(TableEntity e, int? messageIdCount) => new(
         e.RowKey,
         Enum.TryParse<DeadLetterJobKind>(e.GetString("Kind"), out var kind) ? kind : DeadLetterJobKind.Replay,
         JsonSerializer.Deserialize<DeadLetterFilter>(e.GetString("Filter") ?? "{}") ?? DeadLetterFilter.All,
-        e.GetString("MessageIds") is { } ids ? JsonSerializer.Deserialize<List<string>>(ids) : null,
+        messageIdCount,
         e.GetInt32("Max"),
         e.GetString("Status") ?? Queued,
         e.GetInt32("Done") ?? 0,
@@ -65,5 +80,6 @@ public sealed record DeadLetterJob(
         e.GetDateTimeOffset("CreatedAt") ?? default,
         e.GetDateTimeOffset("UpdatedAt") ?? default,
         e.GetDateTimeOffset("FinishedAt"),
+        e.GetString("Error"),
         e.ETag);
 }

@@ -12,6 +12,12 @@ public sealed class DeadLetterOptions
 
     /// <summary>Dead letters one piece of a replay or purge job handles: seconds of work, far inside a function timeout.</summary>
     public int JobPieceSize { get; set; } = 200;
+
+    /// <summary>
+    /// Wait before a piece that storage failed runs again; it doubles with each failure in a row, up to 16 times this,
+    /// and the job is marked failed after <see cref="DeadLetterJobPiece.MaxFailures"/>.
+    /// </summary>
+    public TimeSpan JobRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 internal sealed class DeadLetterOptionsValidator : IValidateOptions<DeadLetterOptions>
@@ -27,6 +33,11 @@ internal sealed class DeadLetterOptionsValidator : IValidateOptions<DeadLetterOp
         if (options.JobPieceSize is < 1 or > 1000)
         {
             errors.Add("DeadLetters__JobPieceSize must be between 1 and 1000.");
+        }
+
+        if (options.JobRetryDelay <= TimeSpan.Zero || options.JobRetryDelay > TimeSpan.FromMinutes(10))
+        {
+            errors.Add("DeadLetters__JobRetryDelay must be more than zero and at most 00:10:00.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

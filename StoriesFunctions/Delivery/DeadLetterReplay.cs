@@ -11,44 +11,59 @@ namespace StoriesFunctions.Delivery;
 /// </summary>
 public sealed class DeadLetterReplay(DeadLetterStore store, EventQueue queue, ILogger<DeadLetterReplay> logger)
 {
-    /// <summary>Replays these dead letters (read with their events); returns how many went back, and how many stay (unreadable).</summary>
-    public async Task<(int Replayed, int Skipped)> ReplayAsync(IReadOnlyList<StoredDeadLetter> items, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replays these dead letters (read with their events). Done: queued and its row deleted (or already gone). Skipped:
+    /// unreadable, or written again since it was read (its newer failure stays listed; the copy queued is not posted
+    /// twice).
+    /// </summary>
+    public async Task<(int Done, int Skipped)> ReplayAsync(IReadOnlyList<StoredDeadLetter> items, CancellationToken cancellationToken)
     {
         var replayable = items.Where(d => !string.IsNullOrEmpty(d.Letter.MessageId)).ToList();
-        if (replayable.Count > 0)
+        if (replayable.Count == 0)
         {
-            var packer = new EnvelopePacker();
-            foreach (var stored in replayable)
-            {
-                using var evt = JsonDocument.Parse(stored.Body, Envelope.ParseOptions);
-                packer.Add(stored.Letter.MessageId!, stored.Letter.ReceivedAt, evt.RootElement);
-            }
-
-            await queue.SendAsync(packer.Complete(), null, cancellationToken).ConfigureAwait(false);
-            foreach (var stored in replayable)
-            {
-                await store.DeleteAsync(stored, cancellationToken).ConfigureAwait(false);
-            }
-
-            Log.Replayed(logger, replayable.Count);
+            return (0, items.Count);
         }
 
-        return (replayable.Count, items.Count - replayable.Count);
+        var packer = new EnvelopePacker();
+        foreach (var stored in replayable)
+        {
+            using var evt = JsonDocument.Parse(stored.Body, Envelope.ParseOptions);
+            packer.Add(stored.Letter.MessageId!, stored.Letter.ReceivedAt, evt.RootElement);
+        }
+
+        await queue.SendAsync(packer.Complete(), null, cancellationToken).ConfigureAwait(false);
+        var (done, _) = await DeleteAllAsync(replayable, cancellationToken).ConfigureAwait(false);
+        Log.Replayed(logger, done);
+        return (done, items.Count - done);
     }
 
-    /// <summary>Deletes these dead letters, events and all: nothing of them is kept anywhere after this.</summary>
-    public async Task<int> PurgeAsync(IReadOnlyList<StoredDeadLetter> items, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes these dead letters, events and all: nothing of them is kept anywhere after this. Done: deleted (or already
+    /// gone). Skipped: written again since it was read, so it is a newer failure the operator has not seen.
+    /// </summary>
+    public async Task<(int Done, int Skipped)> PurgeAsync(IReadOnlyList<StoredDeadLetter> items, CancellationToken cancellationToken)
     {
+        var (done, changed) = await DeleteAllAsync(items, cancellationToken).ConfigureAwait(false);
+        if (done > 0)
+        {
+            Log.Purged(logger, done);
+        }
+
+        return (done, changed);
+    }
+
+    private async Task<(int Done, int Changed)> DeleteAllAsync(IReadOnlyList<StoredDeadLetter> items, CancellationToken cancellationToken)
+    {
+        var changed = 0;
         foreach (var stored in items)
         {
-            await store.DeleteAsync(stored with { ETag = Azure.ETag.All }, cancellationToken).ConfigureAwait(false);
+            changed += await store.DeleteAsync(stored, cancellationToken).ConfigureAwait(false) switch
+            {
+                DeadLetterDeletion.Deleted or DeadLetterDeletion.AlreadyGone => 0,
+                DeadLetterDeletion.Changed => 1,
+            };
         }
 
-        if (items.Count > 0)
-        {
-            Log.Purged(logger, items.Count);
-        }
-
-        return items.Count;
+        return (items.Count - changed, changed);
     }
 }

@@ -7,6 +7,18 @@ namespace StoriesFunctions.Delivery;
 /// <summary>One stored dead letter: its facts, its row key, and (when read for replay) the event's bytes.</summary>
 public sealed record StoredDeadLetter(string Key, DeadLetter Letter, ReadOnlyMemory<byte> Body, ETag ETag);
 
+/// <summary>What deleting a dead letter as it was read did.</summary>
+public enum DeadLetterDeletion
+{
+    Deleted,
+
+    /// <summary>Someone else deleted it first (a replay, a purge, an operator).</summary>
+    AlreadyGone,
+
+    /// <summary>It was written again since it was read (the same event failed again): kept, for an operator to see.</summary>
+    Changed,
+}
+
 /// <summary>
 /// Dead letters in the <c>deadletters</c> table: one row per <c>messageId</c> (a dead letter written twice, by a retried
 /// invocation, is one row), never expiring, listable in pages without the 32-message limit of a queue peek. The event
@@ -18,6 +30,9 @@ public sealed class DeadLetterStore(TableServiceClient service)
     public const string TableName = "deadletters";
     private const string Partition = "deadletter";
     private const string BodyColumn = "Event";
+
+    /// <summary>The longest key <see cref="KeyOf(string)"/> gives: a plain id of up to 200 characters (a hash is 71).</summary>
+    public const int MaxKeyLength = 200;
     private static readonly string[] SummaryColumns =
         ["RowKey", "MessageId", "Type", "Reason", "ReasonKind", "StatusCode", "ResponseExcerpt", "Attempts", "ReceivedAt", "FirstAttemptAt", "FailedAt"];
 
@@ -92,24 +107,37 @@ public sealed class DeadLetterStore(TableServiceClient service)
     }
 
     /// <summary>One dead letter with its event, by <c>messageId</c>; null when there is none.</summary>
-    public async Task<StoredDeadLetter?> FindAsync(string messageId, CancellationToken cancellationToken)
+    public Task<StoredDeadLetter?> FindAsync(string messageId, CancellationToken cancellationToken) =>
+        FindByKeyAsync(KeyOf(messageId), cancellationToken);
+
+    /// <summary>One dead letter with its event, by its row key (<see cref="KeyOf(string)"/>); null when there is none.</summary>
+    public async Task<StoredDeadLetter?> FindByKeyAsync(string key, CancellationToken cancellationToken)
     {
-        var (page, _) = await ListAsync(new DeadLetterFilter(MessageId: messageId), 1, null, withBody: true, cancellationToken).ConfigureAwait(false);
-        return page.Count > 0 ? page[0] : null;
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, key, [.. SummaryColumns, BodyColumn], cancellationToken).ConfigureAwait(false);
+        return found.HasValue && found.Value is { } entity ? Read(entity) : null;
     }
 
-    /// <summary>Deletes one dead letter, unless it was written again since it was read.</summary>
-    public async Task DeleteAsync(StoredDeadLetter stored, CancellationToken cancellationToken)
+    /// <summary>Deletes one dead letter as it was read: one written again since then is kept.</summary>
+    public async Task<DeadLetterDeletion> DeleteAsync(StoredDeadLetter stored, CancellationToken cancellationToken)
     {
         try
         {
             await _table.DeleteEntityAsync(Partition, stored.Key, stored.ETag, cancellationToken).ConfigureAwait(false);
+            return DeadLetterDeletion.Deleted;
         }
         catch (RequestFailedException ex) when (ex.IsNotFound())
         {
-            // Deleted by someone else first.
+            return DeadLetterDeletion.AlreadyGone;
+        }
+        catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
+        {
+            return DeadLetterDeletion.Changed;
         }
     }
+
+    /// <summary>The row key of a dead letter with this <c>messageId</c>: at most <see cref="MaxKeyLength"/> characters.</summary>
+    public static string KeyOf(string messageId) => DeliveryTables.Keys(messageId).Row;
 
     private static StoredDeadLetter Read(TableEntity e) => new(
         e.RowKey,
@@ -129,7 +157,7 @@ public sealed class DeadLetterStore(TableServiceClient service)
 
     /// <summary>The messageId's table key; a message with none (unreadable) is keyed by a hash of its bytes.</summary>
     private static string KeyOf(string? messageId, ReadOnlySpan<byte> body) =>
-        messageId is { Length: > 0 } id ? DeliveryTables.Keys(id).Row : "unreadable-" + Convert.ToHexStringLower(SHA256.HashData(body));
+        messageId is { Length: > 0 } id ? KeyOf(id) : "unreadable-" + Convert.ToHexStringLower(SHA256.HashData(body));
 
     private Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {

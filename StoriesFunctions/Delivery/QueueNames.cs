@@ -14,4 +14,7 @@ public static class QueueNames
 
     /// <summary>Pieces of dead-letter replay and purge jobs: one message per piece, naming the job.</summary>
     public const string Jobs = "deadletter-jobs";
+
+    /// <summary>Where the host moves a job's piece after maxDequeueCount failed tries: the job is then marked failed.</summary>
+    public const string JobsPoison = "deadletter-jobs-poison";
 }

@@ -16,6 +16,9 @@ public sealed class DeadLetterJobsFunction(DeadLetterJobs jobs, DeadLetterJobRun
 {
     private const int MaxEvents = 1_000_000;
 
+    /// <summary>Why a job failed whose piece the host moved to poison (after host.json's maxDequeueCount, 5).</summary>
+    private const string PoisonedError = "a piece failed 5 times in a row and went to deadletter-jobs-poison (see the RunDeadLetterJob logs)";
+
     [Function("ReplayDeadLetters")]
     public Task<HttpResponseData> Replay(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "dead-letters/replay")] HttpRequestData request,
@@ -42,8 +45,19 @@ public sealed class DeadLetterJobsFunction(DeadLetterJobs jobs, DeadLetterJobRun
 
     [Function("RunDeadLetterJob")]
     public Task RunPiece(
-        [QueueTrigger(QueueNames.Jobs, Connection = StorageClients.ConnectionName)] string jobId,
-        CancellationToken cancellationToken) => runner.RunPieceAsync(jobId, cancellationToken);
+        [QueueTrigger(QueueNames.Jobs, Connection = StorageClients.ConnectionName)] string piece,
+        CancellationToken cancellationToken) => runner.RunPieceAsync(piece, cancellationToken);
+
+    /// <summary>A piece the host gave up on (it failed maxDequeueCount times): its job says so, rather than "running" forever.</summary>
+    [Function("FailDeadLetterJob")]
+    public async Task FailPiece(
+        [QueueTrigger(QueueNames.JobsPoison, Connection = StorageClients.ConnectionName)] string piece,
+        CancellationToken cancellationToken)
+    {
+        var jobId = DeadLetterJobPiece.Parse(piece).JobId;
+        Log.JobFailed(logger, jobId, PoisonedError);
+        await jobs.FailAsync(jobId, PoisonedError, null, cancellationToken);
+    }
 
     private async Task<HttpResponseData> StartAsync(HttpRequestData request, DeadLetterJobKind kind, CancellationToken cancellationToken)
     {
@@ -55,7 +69,7 @@ public sealed class DeadLetterJobsFunction(DeadLetterJobs jobs, DeadLetterJobRun
 
         if (await DeadLetterQuery.MessageIdsAsync(request.Body, cancellationToken) is not { } ids)
         {
-            return await DeadLetterResponse.BadRequestAsync(request, "the body must be {\"messageIds\": [\"...\"]} with at most 10,000 ids, or empty", cancellationToken);
+            return await DeadLetterResponse.BadRequestAsync(request, "the body must be {\"messageIds\": [\"...\"]} with at most 10,000 distinct ids of at most 512 characters, or empty", cancellationToken);
         }
 
         var job = await jobs.StartAsync(kind, filter, ids.Count > 0 ? ids : null, max, cancellationToken);

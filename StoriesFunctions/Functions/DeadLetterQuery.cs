@@ -2,6 +2,7 @@ using System.Collections.Specialized;
 using System.Globalization;
 using System.Text.Json;
 using StoriesFunctions.Delivery;
+using StoriesFunctions.Segment;
 
 namespace StoriesFunctions.Functions;
 
@@ -63,7 +64,13 @@ internal static class DeadLetterQuery
         return true;
     }
 
-    /// <summary>A job body <c>{"messageIds": [...]}</c>: the ids, an empty list for no body, null when malformed.</summary>
+    /// <summary>The most ids a job body may name: <see cref="DeadLetterJobIds"/> keeps any number; this bounds one request's work.</summary>
+    public const int MaxMessageIds = 10_000;
+
+    /// <summary>
+    /// A job body <c>{"messageIds": [...]}</c>: the ids (distinct strings of 1 to 512 characters, what ingest accepts as
+    /// a <c>messageId</c>), an empty list for no body, null when malformed.
+    /// </summary>
     public static async Task<List<string>?> MessageIdsAsync(Stream body, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
@@ -76,12 +83,12 @@ internal static class DeadLetterQuery
         try
         {
             using var document = JsonDocument.Parse(buffer.ToArray());
-            if (!document.RootElement.TryGetProperty("messageIds"u8, out var ids) || ids.ValueKind != JsonValueKind.Array || ids.GetArrayLength() > 10_000)
+            if (!document.RootElement.TryGetProperty("messageIds"u8, out var ids) || ids.ValueKind != JsonValueKind.Array || ids.GetArrayLength() > MaxMessageIds)
             {
                 return null;
             }
 
-            var list = ids.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.String).Select(i => i.GetString()!).Where(i => i.Length > 0).Distinct().ToList();
+            var list = ids.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.String).Select(i => i.GetString()!).Where(i => i.Length is > 0 and <= SegmentEventValidator.MaxIdLength).Distinct().ToList();
             return list.Count == ids.GetArrayLength() ? list : null;
         }
         catch (JsonException)

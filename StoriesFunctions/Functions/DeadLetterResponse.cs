@@ -70,9 +70,10 @@ internal static class DeadLetterResponse
             writer.WriteNull("finishedAt"u8);
         }
 
+        writer.WriteString("error"u8, job.Error);
         writer.WritePropertyName("filter"u8);
         JsonSerializer.Serialize(writer, job.Filter, FilterJson);
-        writer.WriteNumber("messageIds"u8, job.MessageIds?.Count ?? 0);
+        writer.WriteNumber("messageIds"u8, job.MessageIdCount ?? 0);
         writer.WriteEndObject();
     }
 

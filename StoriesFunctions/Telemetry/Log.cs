@@ -101,4 +101,10 @@ public static partial class Log
 
     [LoggerMessage(232, LogLevel.Warning, "The Stories budget row could not be written: Stories' limit of {Limit} is not shared yet; the next answer tries again")]
     public static partial void LimitNotShared(ILogger logger, Exception exception, int limit);
+
+    [LoggerMessage(310, LogLevel.Warning, "Dead-letter job {JobId}: storage failed its piece ({Cause}), {Failures} times in a row; it runs again in {Delay}")]
+    public static partial void JobPieceRetrying(ILogger logger, string jobId, int failures, string cause, TimeSpan delay);
+
+    [LoggerMessage(311, LogLevel.Error, "Dead-letter job {JobId} failed: {Cause}. What it did stays done; start a new job to go on")]
+    public static partial void JobFailed(ILogger logger, string jobId, string cause);
 }

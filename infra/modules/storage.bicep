@@ -78,6 +78,12 @@ resource jobsQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2026-
   name: 'deadletter-jobs'
 }
 
+// Where the host moves a job's piece after maxDequeueCount failed tries; the app marks that job failed.
+resource jobsPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2026-06-01' = {
+  parent: queueService
+  name: 'deadletter-jobs-poison'
+}
+
 // No table is declared: the app creates one table per retention period (delivered<N>)
 // and expires de-duplication records by dropping a whole table, so it needs to create
 // and delete tables, which only an account-scoped assignment allows.
