@@ -49,9 +49,9 @@ public class DeliveryPolicyTests
 
     [TestCase(0, 5)]
     [TestCase(1, 10)]
-    [TestCase(4, 80)]
-    [TestCase(5, 120)]
-    [TestCase(99, 120)]
+    [TestCase(3, 40)]
+    [TestCase(4, 60)]
+    [TestCase(99, 60)]
     public void Decide_StorageDown_WaitsWithBackoffWithoutAnAttemptWhateverTheAttempt(int stalls, int expectedSeconds) =>
         Assert.That(Decide(Outcome(DeliveryResult.StorageDown), 10, stalls: stalls), Is.EqualTo(new DeliveryVerdict.Defer(TimeSpan.FromSeconds(expectedSeconds), 10, "why", DeferKind.StorageDown)));
 

@@ -144,31 +144,21 @@ public sealed class EventDelivery(
     /// <summary>What the answer means, once it is recorded. The budget learns from it; a 429 pauses every instance.</summary>
     private async Task<DeliveryOutcome> OutcomeAsync(EnvelopeEvent item, StoriesResponse response, string type)
     {
-        await AdviseAsync(budget.ObserveAsync(response, CancellationToken.None)).ConfigureAwait(false);
+        // The budget's writes here are advice: they never throw, so an answer already received cannot fail for them.
+        await budget.ObserveAsync(response, CancellationToken.None).ConfigureAwait(false);
         if (!response.IsThrottled)
         {
             return DeliveryOutcome.From(response, type);
         }
 
         // Laravel names the end of its window in Retry-After; without one, a second's pause and our pacing do the rest.
-        var until = time.GetUtcNow() + (response.RetryAfter ?? TimeSpan.FromSeconds(1));
-        await AdviseAsync(budget.PauseAsync(until, CancellationToken.None)).ConfigureAwait(false);
+        // A bogus header cannot stop the deployment for longer than the budget's longest pause.
+        var wait = response.RetryAfter ?? TimeSpan.FromSeconds(1);
+        var until = time.GetUtcNow() + (wait < BudgetLedger.MaxPause ? wait : BudgetLedger.MaxPause);
+        await budget.PauseAsync(until, CancellationToken.None).ConfigureAwait(false);
         metrics.Throttled.Add(1);
         Telemetry.Log.Throttled(logger, item.MessageId, until);
         return DeliveryOutcome.Throttled(type, response, until);
-    }
-
-    /// <summary>The budget learns from answers, but an answer already received must not fail for it: its storage may be down.</summary>
-    private static async Task AdviseAsync(Task advice)
-    {
-        try
-        {
-            await advice.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex.IsStorageFailure(CancellationToken.None) || ex is InvalidOperationException)
-        {
-            // The next answer says it again.
-        }
     }
 
     internal static string EventTypeOf(EnvelopeEvent item) =>

@@ -62,12 +62,13 @@ public sealed class RetrySchedule(IOptions<DeliveryOptions> options)
     public bool IsPastWindow(DateTimeOffset? firstAttemptAt, DateTimeOffset now) => firstAttemptAt is { } first && now - first >= Window;
 
     /// <summary>
-    /// The wait after our own storage failed (<paramref name="stalls"/> times before, in a row): 5 s doubling to 2 min,
-    /// jittered. Uses no attempt: an outage of ours is never the event's failure, however long it lasts.
+    /// The wait after our own storage failed (<paramref name="stalls"/> times before, in a row): 5 s doubling to 1 min,
+    /// jittered, so delivery resumes within about a minute of storage coming back. Uses no attempt: an outage of ours
+    /// is never the event's failure, however long it lasts.
     /// </summary>
     public static TimeSpan StorageDelay(int stalls, double random)
     {
-        var seconds = Math.Min(5 * Math.Pow(2, Math.Clamp(stalls, 0, 10)), 120);
+        var seconds = Math.Min(5 * Math.Pow(2, Math.Clamp(stalls, 0, 10)), 60);
         return TimeSpan.FromSeconds(seconds * (1 - Jitter + (2 * Jitter * random)));
     }
 
