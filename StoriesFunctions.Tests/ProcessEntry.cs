@@ -1,4 +1,4 @@
-using StoriesFunctions.Tests.Delivery;
+using StoriesFunctions.Tests.Budget;
 
 namespace StoriesFunctions.Tests;
 

@@ -6,6 +6,9 @@ using StoriesFunctions.Delivery;
 using StoriesFunctions.Segment;
 using StoriesFunctions.Stories;
 using StoriesFunctions.Telemetry;
+using StoriesFunctions.Budget;
+using StoriesFunctions.DeadLetters;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions;
 
@@ -58,7 +61,7 @@ public static class ForwarderRegistration
         services.AddSingleton<VerdictActions>();
         services.AddSingleton<EnvelopeDelivery>();
         services.AddSingleton<DeadLetterStore>();
-        services.AddSingleton<DeadLetters>();
+        services.AddSingleton<DeadLetterIntake>();
         services.AddSingleton<DeadLetterReplay>();
         services.AddSingleton<DeadLetterJobIds>();
         services.AddSingleton<DeadLetterJobs>();

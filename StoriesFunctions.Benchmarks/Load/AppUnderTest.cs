@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using StoriesFunctions.Delivery;
 using StoriesFunctions.Functions;
 using StoriesFunctions.Tests.Support;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Benchmarks.Load;
 

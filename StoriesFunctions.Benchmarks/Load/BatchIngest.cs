@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using StoriesFunctions.Delivery;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Benchmarks.Load;
 

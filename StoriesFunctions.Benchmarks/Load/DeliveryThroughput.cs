@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StoriesFunctions.Delivery;
 using StoriesFunctions.Segment;
 using StoriesFunctions.Stories;
+using StoriesFunctions.Budget;
 
 namespace StoriesFunctions.Benchmarks.Load;
 

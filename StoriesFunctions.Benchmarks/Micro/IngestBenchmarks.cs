@@ -4,6 +4,7 @@ using BenchmarkDotNet.Configs;
 using Microsoft.Extensions.Options;
 using StoriesFunctions.Delivery;
 using StoriesFunctions.Segment;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Benchmarks.Micro;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using StoriesFunctions.Delivery;
 using StoriesFunctions.Segment;
 using StoriesFunctions.Telemetry;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Benchmarks.Micro;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using StoriesFunctions.Delivery;
 using StoriesFunctions.Stories;
+using StoriesFunctions.DeadLetters;
 
 namespace StoriesFunctions.Tests.Delivery;
 

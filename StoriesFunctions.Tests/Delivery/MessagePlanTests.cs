@@ -1,5 +1,7 @@
 using System.Text.Json;
 using StoriesFunctions.Delivery;
+using StoriesFunctions.Budget;
+using StoriesFunctions.DeadLetters;
 
 namespace StoriesFunctions.Tests.Delivery;
 

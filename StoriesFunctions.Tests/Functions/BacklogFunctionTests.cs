@@ -5,6 +5,7 @@ using StoriesFunctions.Functions;
 using StoriesFunctions.Telemetry;
 using StoriesFunctions.Tests.Segment;
 using StoriesFunctions.Tests.Support;
+using StoriesFunctions.Budget;
 
 namespace StoriesFunctions.Tests.Functions;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using StoriesFunctions.Tests.Segment;
 using StoriesFunctions.Tests.Support;
+using StoriesFunctions.DeadLetters;
 
 namespace StoriesFunctions.Tests.Functions;
 
@@ -151,7 +152,7 @@ public class DeadLetterJobsFunctionTests
     public async Task FailPiece_PieceFailingForAnUnexpectedReason_JobFailedSayingItWentToPoison()
     {
         var azurite = await Azurite.EnsureStartedAsync();
-        var table = new Azure.Data.Tables.TableClient(azurite.ConnectionString, StoriesFunctions.Delivery.DeadLetterStore.TableName);
+        var table = new Azure.Data.Tables.TableClient(azurite.ConnectionString, StoriesFunctions.DeadLetters.DeadLetterStore.TableName);
         await table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("deadletter", "broken-1")
         {
             ["MessageId"] = "broken-1", ["Type"] = "track", ["Reason"] = "written by hand", ["Event"] = "{not json"u8.ToArray(),

@@ -3,6 +3,7 @@ using System.Text.Json;
 using StoriesFunctions.Delivery;
 using StoriesFunctions.Tests.Segment;
 using StoriesFunctions.Tests.Support;
+using StoriesFunctions.DeadLetters;
 
 namespace StoriesFunctions.Tests.Functions;
 

@@ -4,6 +4,7 @@ using StoriesFunctions.Delivery;
 using StoriesFunctions.Functions;
 using StoriesFunctions.Tests.Segment;
 using StoriesFunctions.Tests.Support;
+using StoriesFunctions.DeadLetters;
 
 namespace StoriesFunctions.Tests.Functions;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using StoriesFunctions.Delivery;
 using StoriesFunctions.Tests.Segment;
 using StoriesFunctions.Tests.Support;
+using StoriesFunctions.DeadLetters;
 
 namespace StoriesFunctions.Tests.Functions;
 

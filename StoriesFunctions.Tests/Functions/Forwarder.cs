@@ -10,6 +10,9 @@ using Microsoft.Extensions.Logging.Testing;
 using StoriesFunctions.Delivery;
 using StoriesFunctions.Functions;
 using StoriesFunctions.Tests.Support;
+using StoriesFunctions.Budget;
+using StoriesFunctions.DeadLetters;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Tests.Functions;
 

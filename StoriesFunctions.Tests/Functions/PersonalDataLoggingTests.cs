@@ -6,6 +6,7 @@ using StoriesFunctions.Delivery;
 using StoriesFunctions.Functions;
 using StoriesFunctions.Tests.Segment;
 using StoriesFunctions.Tests.Support;
+using StoriesFunctions.Budget;
 
 namespace StoriesFunctions.Tests.Functions;
 

@@ -5,6 +5,8 @@ using StoriesFunctions.Delivery;
 using StoriesFunctions.Tests.Segment;
 using StoriesFunctions.Tests.Support;
 using static Microsoft.Playwright.Assertions;
+using StoriesFunctions.Budget;
+using StoriesFunctions.DeadLetters;
 
 namespace StoriesFunctions.Tests.HostLevel;
 

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using StoriesFunctions.Delivery;
 using StoriesFunctions.Tests.Segment;
 using StoriesFunctions.Tests.Support;
+using StoriesFunctions.DeadLetters;
 
 namespace StoriesFunctions.Tests.HostLevel;
 

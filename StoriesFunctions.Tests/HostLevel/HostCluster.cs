@@ -3,6 +3,7 @@ using System.Globalization;
 using Azure.Storage.Queues;
 using StoriesFunctions.Delivery;
 using StoriesFunctions.Tests.Support;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Tests.HostLevel;
 

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using StoriesFunctions.Delivery;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Tests.HostLevel;
 

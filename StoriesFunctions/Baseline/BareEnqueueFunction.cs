@@ -2,6 +2,7 @@ using Azure.Storage.Queues;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using StoriesFunctions.Delivery;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Baseline;
 

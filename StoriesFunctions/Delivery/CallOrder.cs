@@ -1,3 +1,5 @@
+using StoriesFunctions.DeadLetters;
+
 namespace StoriesFunctions.Delivery;
 
 /// <summary>

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StoriesFunctions.Telemetry;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Delivery;
 

@@ -1,3 +1,6 @@
+using StoriesFunctions.Budget;
+using StoriesFunctions.DeadLetters;
+
 namespace StoriesFunctions.Delivery;
 
 /// <summary>

@@ -4,6 +4,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Hosting;
 using StoriesFunctions.Telemetry;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Delivery;
 

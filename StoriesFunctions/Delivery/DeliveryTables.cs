@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Delivery;
 

@@ -1,3 +1,5 @@
+using StoriesFunctions.DeadLetters;
+
 namespace StoriesFunctions.Delivery;
 
 /// <summary>An event's fate in this attempt: a closed set, decided in one place (<see cref="DeliveryPolicy"/>).</summary>

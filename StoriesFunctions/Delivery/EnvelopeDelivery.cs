@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StoriesFunctions.Telemetry;
+using StoriesFunctions.Budget;
+using StoriesFunctions.DeadLetters;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Delivery;
 
@@ -15,7 +18,7 @@ public sealed class EnvelopeDelivery(
     EventDelivery delivery,
     VerdictActions actions,
     EventQueue queue,
-    DeadLetters deadLetters,
+    DeadLetterIntake deadLetters,
     RetrySchedule schedule,
     IOptions<DeliveryOptions> options,
     IOptions<TelemetryOptions> telemetry,

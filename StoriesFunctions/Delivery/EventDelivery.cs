@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using StoriesFunctions.Segment;
 using StoriesFunctions.Stories;
+using StoriesFunctions.Budget;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Delivery;
 

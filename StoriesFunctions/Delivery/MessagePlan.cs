@@ -1,3 +1,5 @@
+using StoriesFunctions.Budget;
+
 namespace StoriesFunctions.Delivery;
 
 /// <summary>Whether to try an event now, or why and how long it waits.</summary>

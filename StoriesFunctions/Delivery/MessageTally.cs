@@ -1,3 +1,5 @@
+using StoriesFunctions.DeadLetters;
+
 namespace StoriesFunctions.Delivery;
 
 /// <summary>What became of a message's events, for its one summary line.</summary>

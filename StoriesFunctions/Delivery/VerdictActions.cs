@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StoriesFunctions.Telemetry;
+using StoriesFunctions.DeadLetters;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Delivery;
 
@@ -9,7 +11,7 @@ namespace StoriesFunctions.Delivery;
 /// going back to the queue, writes a dead letter. A dead letter that cannot be written is not lost: the event waits
 /// like any other stalled by our storage, and its fate is decided again when it comes back.
 /// </summary>
-public sealed class VerdictActions(DeadLetters deadLetters, ForwarderMetrics metrics, IOptions<TelemetryOptions> telemetry, TimeProvider time, ILogger<VerdictActions> logger)
+public sealed class VerdictActions(DeadLetterIntake deadLetters, ForwarderMetrics metrics, IOptions<TelemetryOptions> telemetry, TimeProvider time, ILogger<VerdictActions> logger)
 {
     private const int MaxStalls = 99;
 

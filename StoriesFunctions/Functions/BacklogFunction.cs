@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using StoriesFunctions.Delivery;
+using StoriesFunctions.Budget;
 
 namespace StoriesFunctions.Functions;
 

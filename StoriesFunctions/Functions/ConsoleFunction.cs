@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using StoriesFunctions.Delivery;
+using StoriesFunctions.Budget;
 
 namespace StoriesFunctions.Functions;
 

@@ -4,6 +4,8 @@ using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Logging;
 using StoriesFunctions.Delivery;
 using StoriesFunctions.Telemetry;
+using StoriesFunctions.DeadLetters;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Functions;
 

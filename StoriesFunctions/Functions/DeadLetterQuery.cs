@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using StoriesFunctions.Delivery;
 using StoriesFunctions.Segment;
+using StoriesFunctions.DeadLetters;
 
 namespace StoriesFunctions.Functions;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using StoriesFunctions.Delivery;
+using StoriesFunctions.DeadLetters;
 
 namespace StoriesFunctions.Functions;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using StoriesFunctions.Delivery;
+using StoriesFunctions.DeadLetters;
 
 namespace StoriesFunctions.Functions;
 

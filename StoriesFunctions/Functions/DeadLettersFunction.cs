@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using StoriesFunctions.Delivery;
+using StoriesFunctions.DeadLetters;
 
 namespace StoriesFunctions.Functions;
 

@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using StoriesFunctions.Delivery;
 using StoriesFunctions.Telemetry;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Functions;
 

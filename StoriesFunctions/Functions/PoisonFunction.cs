@@ -3,6 +3,8 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using StoriesFunctions.Delivery;
 using StoriesFunctions.Telemetry;
+using StoriesFunctions.DeadLetters;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Functions;
 
@@ -13,7 +15,7 @@ namespace StoriesFunctions.Functions;
 /// own. When our storage fails meanwhile, the message goes back to the poison queue for later instead of failing (which
 /// would end in <c>segment-events-poison-poison</c>); that queue, reached only by crashes, is adopted the same way.
 /// </summary>
-public sealed class PoisonFunction(DeadLetters deadLetters, EventQueue queue, ILogger<PoisonFunction> logger)
+public sealed class PoisonFunction(DeadLetterIntake deadLetters, EventQueue queue, ILogger<PoisonFunction> logger)
 {
     private static readonly TimeSpan AdoptLater = TimeSpan.FromMinutes(1);
 

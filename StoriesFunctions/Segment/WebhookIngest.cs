@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StoriesFunctions.Delivery;
 using StoriesFunctions.Telemetry;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Segment;
 

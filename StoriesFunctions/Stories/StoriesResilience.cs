@@ -4,6 +4,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Timeout;
+using StoriesFunctions.Budget;
 
 namespace StoriesFunctions.Stories;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using StoriesFunctions.Budget;
 
 namespace StoriesFunctions.Telemetry;
 

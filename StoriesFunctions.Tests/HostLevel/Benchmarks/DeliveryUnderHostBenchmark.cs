@@ -1,5 +1,6 @@
 using System.Globalization;
 using StoriesFunctions.Tests.Support;
+using StoriesFunctions.Storage;
 
 namespace StoriesFunctions.Tests.HostLevel.Benchmarks;
 
@@ -142,7 +143,7 @@ public class DeliveryUnderHostBenchmark
     private static async Task CreateDeclaredQueuesAsync(HostCluster cluster, CancellationToken cancellationToken)
     {
         var queues = new Azure.Storage.Queues.QueueServiceClient(cluster.StorageConnectionString);
-        foreach (string name in new[] { StoriesFunctions.Delivery.QueueNames.Events, StoriesFunctions.Delivery.QueueNames.Poison, StoriesFunctions.Delivery.QueueNames.Jobs })
+        foreach (string name in new[] { StoriesFunctions.Storage.QueueNames.Events, StoriesFunctions.Storage.QueueNames.Poison, StoriesFunctions.Storage.QueueNames.Jobs })
         {
             await queues.GetQueueClient(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }

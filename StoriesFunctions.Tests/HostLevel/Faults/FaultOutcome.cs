@@ -3,6 +3,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using StoriesFunctions.Delivery;
+using StoriesFunctions.DeadLetters;
 
 namespace StoriesFunctions.Tests.HostLevel.Faults;
 
