@@ -91,7 +91,7 @@ param deliveryDedupeRetention string = '7.00:00:00'
 param deliveryInvocationBudget string = '00:02:00'
 
 @description('How long a copy\'s claim on an event keeps other copies from posting it (TimeSpan; longer than one Stories call with its quick retries).')
-param deliveryClaimLease string = '00:02:00'
+param deliveryClaimLease string = '00:03:00'
 
 @minValue(1)
 @maxValue(1000)

@@ -169,7 +169,7 @@ public class DeliveryUnderHostTests
     {
         await using var cluster = await HostCluster.StartAsync(settings: new Dictionary<string, string?>
         {
-            ["Delivery__ClaimLease"] = "00:00:05",
+            ["Delivery__ClaimLease"] = "00:00:09",
             ["Stories__AttemptTimeout"] = "00:00:02",
             ["Stories__QuickRetries"] = "0",
         }, cancellationToken: cancellationToken);

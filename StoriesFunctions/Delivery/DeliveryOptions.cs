@@ -27,10 +27,11 @@ public sealed class DeliveryOptions
 
     /// <summary>
     /// How long a copy's claim on an event keeps other copies from posting it. It must outlast everything done under a
-    /// claim: two Stories calls (an identify's upsert and event) with their quick retries (<c>Stories__AttemptTimeout</c>
-    /// and friends); when the holder dies, the event waits this long.
+    /// claim: two Stories calls (an identify's upsert and event), each with its quick retries and the reading of its
+    /// answer (<c>Stories__AttemptTimeout</c> and friends: 2 × 60 s with the defaults); when the holder dies, the event
+    /// waits this long.
     /// </summary>
-    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(3);
 }
 
 // Reads the Stories settings as bound, not through IOptions: their own validator reports their own errors, once.
@@ -75,7 +76,7 @@ internal sealed class DeliveryOptionsValidator(IConfiguration configuration) : I
         {
             // A lease that runs out while its holder still waits on Stories lets a second copy post the same event. Under
             // one claim an identify makes two calls (the user upsert, then the event), each with its quick retries.
-            errors.Add($"Delivery__ClaimLease ({options.ClaimLease}) must be longer than two Stories calls with their quick retries ({stories * 2}).");
+            errors.Add($"Delivery__ClaimLease ({options.ClaimLease}) must be longer than two Stories calls with their quick retries and answers ({stories * 2}).");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
@@ -87,7 +88,7 @@ internal sealed class DeliveryOptionsValidator(IConfiguration configuration) : I
         {
             var stories = new Stories.StoriesOptions();
             configuration.GetSection(Stories.StoriesOptions.Section).Bind(stories);
-            return stories.TotalTimeout;
+            return stories.CallTimeout;
         }
         catch (InvalidOperationException)
         {

@@ -17,7 +17,7 @@ public sealed class EventDelivery(
     StoriesMapper mapper, StoriesClient stories, DeliveryClaims claims, CallOrder order, StoriesBudget budget, IOptions<StoriesOptions> storiesOptions,
     Telemetry.ForwarderMetrics metrics, TimeProvider time, Microsoft.Extensions.Logging.ILogger<EventDelivery> logger)
 {
-    private readonly TimeSpan _call = storiesOptions.Value.TotalTimeout;
+    private readonly TimeSpan _call = storiesOptions.Value.CallTimeout;
 
     /// <summary>Stories calls this event will make: what it asks of the budget.</summary>
     public int CallsFor(EnvelopeEvent item) => mapper.CallsFor(EventTypeOf(item));

@@ -57,6 +57,9 @@ public sealed class StoriesOptions
         : new(1, TimeSpan.FromSeconds(Math.Ceiling(1 / perSecond)));
 
     public TimeSpan TotalTimeout => (AttemptTimeout * (QuickRetries + 1)) + (MaxInProcessWait * QuickRetries);
+
+    /// <summary>One call from start to end: its attempts (<see cref="TotalTimeout"/>), then reading the answer's body.</summary>
+    public TimeSpan CallTimeout => TotalTimeout + AttemptTimeout;
 }
 
 internal sealed class StoriesOptionsValidator : IValidateOptions<StoriesOptions>
