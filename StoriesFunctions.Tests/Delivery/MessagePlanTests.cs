@@ -32,7 +32,7 @@ public class MessagePlanTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(AfterOne(result, verdict, "\"u-1\""), Is.EqualTo(new Gate.Wait(Delay, DeferKind.BehindUser)));
+            Assert.That(AfterOne(result, verdict, "\"u-1\""), Is.EqualTo(new Gate.Wait(Delay, DeferKind.BehindUser, kind)));
             Assert.That(AfterOne(result, verdict, "\"u-2\""), Is.EqualTo(Gate.Try));
         });
     }
@@ -48,7 +48,7 @@ public class MessagePlanTests
         Assert.Multiple(() =>
         {
             Assert.That(AfterOne(result, verdict, "\"u-2\""), Is.EqualTo(new Gate.Wait(Delay, kind)));
-            Assert.That(AfterOne(result, verdict, "\"u-1\""), Is.EqualTo(new Gate.Wait(Delay, kind == DeferKind.Budget ? DeferKind.Budget : DeferKind.BehindUser)));
+            Assert.That(AfterOne(result, verdict, "\"u-1\""), Is.EqualTo(new Gate.Wait(Delay, kind == DeferKind.Budget ? DeferKind.Budget : DeferKind.BehindUser, kind)));
         });
     }
 
@@ -87,4 +87,24 @@ public class MessagePlanTests
     [TestCase("\"  \"", null)]
     public void UserId_IsReadOneWayAsStoriesGetsIt(string json, string? expected) =>
         Assert.That(Event(json).UserId, Is.EqualTo(expected));
+
+    [Test]
+    public void CalledStories_OnlyAnAttemptThatReachedStoriesOpensTheRetryWindow()
+    {
+        var answered = DeliveryOutcome.From(new StoriesFunctions.Stories.StoriesResponse(System.Net.HttpStatusCode.ServiceUnavailable, null, null, null), "track");
+        var notCalled = new[]
+        {
+            DeliveryOutcome.Waiting("track", DateTimeOffset.UnixEpoch),
+            DeliveryOutcome.StorageFailed("track", new TimeoutException()),
+            DeliveryOutcome.Interrupted("track"),
+            DeliveryOutcome.Held("track", DateTimeOffset.UnixEpoch),
+            DeliveryOutcome.WaitingOnUser("track", DateTimeOffset.UnixEpoch),
+        };
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(answered.CalledStories, Is.True);
+            Assert.That(notCalled.Select(o => o.CalledStories), Has.All.False, "waiting for budget, storage, a claim or the user uses none of the window");
+        });
+    }
 }

@@ -11,7 +11,7 @@ namespace StoriesFunctions.Delivery;
 /// One post per step of an event, even when copies of it run at once on several instances. Before posting, a copy
 /// claims the event's row with a write only one writer can win: an insert (409 means someone else got there), or, once
 /// a previous holder's lease ran out, a replace on the ETag it read (412 means someone else moved first). Completing a
-/// step is recorded on the same row. What remains is written in the README: a holder that dies after Stories accepted
+/// step is recorded on the same row. What remains is written in docs/failures-and-replay.md: a holder that dies after Stories accepted
 /// its post and before recording it; its lease runs out and the next copy posts again.
 /// </summary>
 public sealed class DeliveryClaims(DeliveryTables tables, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliveryClaims> logger)

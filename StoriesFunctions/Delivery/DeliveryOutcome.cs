@@ -37,6 +37,9 @@ public sealed record DeliveryOutcome(DeliveryResult Result, string Type, string 
 {
     public int? StatusCode => Response?.StatusCode is { } status ? (int)status : null;
 
+    /// <summary>Whether Stories was called in this attempt: only then does the event's retry window begin.</summary>
+    public bool CalledStories => Response is not null;
+
     public static DeliveryOutcome From(StoriesResponse response, string type) => response.Failure switch
     {
         FailureKind.None => new(DeliveryResult.Delivered, type, string.Empty, response),

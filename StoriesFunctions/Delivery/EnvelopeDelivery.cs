@@ -45,13 +45,14 @@ public sealed class EnvelopeDelivery(
             var handOver = cancellationToken.IsCancellationRequested || (tally.Tried > 0 && time.GetElapsedTime(started) > options.Value.InvocationBudget);
             if (plan.Next(item, handOver) is Gate.Wait wait)
             {
-                later.Add(actions.Waiting(item, wait.Kind), wait.Delay, tried: false, wait.Kind);
+                later.Add(actions.Waiting(item, wait), wait.Delay, tried: false, wait.Kind);
                 continue;
             }
 
-            var tried = item with { FirstAttemptAt = item.FirstAttemptAt ?? time.GetUtcNow() };
-            var outcome = await delivery.TryAsync(tried, asks.For(i), cancellationToken).ConfigureAwait(false);
-            var verdict = DeliveryPolicy.Decide(outcome, tried, schedule, time.GetUtcNow(), random);
+            var outcome = await delivery.TryAsync(item, asks.For(i), cancellationToken).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            var tried = outcome.CalledStories ? item with { FirstAttemptAt = item.FirstAttemptAt ?? now } : item;
+            var verdict = DeliveryPolicy.Decide(outcome, tried, schedule, now, random);
             (outcome, verdict) = await actions.ApplyAsync(tried, outcome, verdict, later, random).ConfigureAwait(false);
             plan.Observe(tried, outcome, verdict);
             tally.Count(outcome, verdict);

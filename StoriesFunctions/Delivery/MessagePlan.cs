@@ -13,7 +13,8 @@ public abstract record Gate
 
     public sealed record TryNow : Gate;
 
-    public sealed record Wait(TimeSpan Delay, DeferKind Kind) : Gate;
+    /// <param name="Behind">For a wait behind the user's earlier event: why that one waits.</param>
+    public sealed record Wait(TimeSpan Delay, DeferKind Kind, DeferKind? Behind = null) : Gate;
 }
 
 /// <summary>
@@ -49,7 +50,7 @@ public sealed class MessagePlan
         if (item.UserId is { } user && _heldUsers.TryGetValue(user, out var held))
         {
             // Behind a budget wait it travels with the reserved slots; behind anything else it waits as long as its user.
-            return new Gate.Wait(held.Delay, held.Kind == DeferKind.Budget ? DeferKind.Budget : DeferKind.BehindUser);
+            return new Gate.Wait(held.Delay, held.Kind == DeferKind.Budget ? DeferKind.Budget : DeferKind.BehindUser, held.Kind);
         }
 
         if (_stopped is { } stop)

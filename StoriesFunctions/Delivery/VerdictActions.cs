@@ -15,13 +15,16 @@ public sealed class VerdictActions(DeadLetterIntake deadLetters, ForwarderMetric
 {
     private const int MaxStalls = 99;
 
-    /// <summary>An event that was not tried, as it goes back: a stall counts; a wait behind its user opens its retry window.</summary>
-    public EnvelopeEvent Waiting(EnvelopeEvent item, DeferKind kind) => kind switch
+    /// <summary>
+    /// An event that was not tried, as it goes back: a stall of our storage counts; a wait behind its user's failing
+    /// event opens its retry window (<see cref="RetrySchedule.Window"/>), so the user's events share one.
+    /// </summary>
+    public EnvelopeEvent Waiting(EnvelopeEvent item, Gate.Wait wait) => wait.Kind switch
     {
         DeferKind.StorageDown => item with { Stalls = Math.Min(item.Stalls + 1, MaxStalls) },
-        DeferKind.BehindUser => item with { FirstAttemptAt = item.FirstAttemptAt ?? time.GetUtcNow(), Stalls = 0 },
-        DeferKind.Retry or DeferKind.ClaimHeld or DeferKind.Budget or DeferKind.Throttled or DeferKind.HandedOver
-            or DeferKind.StoriesDown or DeferKind.Refused => item,
+        DeferKind.BehindUser when wait.Behind == DeferKind.Retry => item with { FirstAttemptAt = item.FirstAttemptAt ?? time.GetUtcNow() },
+        DeferKind.BehindUser or DeferKind.Retry or DeferKind.ClaimHeld or DeferKind.Budget or DeferKind.Throttled
+            or DeferKind.HandedOver or DeferKind.StoriesDown or DeferKind.Refused => item,
     };
 
     /// <summary>Carries out <paramref name="verdict"/>; returns what was finally done (a dead letter may turn into a wait).</summary>
