@@ -139,6 +139,9 @@ public sealed class FunctionsHost : IAsyncDisposable
         return killed;
     }
 
+    /// <summary>Whether the host process is gone: stopped, killed, or exited on its own (a host that shuts itself down).</summary>
+    public bool HasExited => process?.HasExited ?? true;
+
     /// <summary>Stops the host and starts it again on the same port, with <paramref name="newSettings"/> if given.</summary>
     public async Task RestartAsync(IReadOnlyDictionary<string, string?>? newSettings = null, CancellationToken cancellationToken = default)
     {

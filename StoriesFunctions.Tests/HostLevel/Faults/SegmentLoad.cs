@@ -62,18 +62,21 @@ internal sealed class SegmentLoad
         return status;
     }
 
-    /// <summary>Posts <paramref name="call"/> until it is acknowledged, as Segment retries a call that was not.</summary>
-    public async Task PostUntilAcknowledgedAsync(FunctionsHost host, SegmentCall call, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts <paramref name="call"/> until it is acknowledged, as Segment retries a call that was not; with
+    /// <paramref name="other"/>, every other try goes there, as a load balancer routes around an instance that is down.
+    /// </summary>
+    public async Task PostUntilAcknowledgedAsync(FunctionsHost host, SegmentCall call, CancellationToken cancellationToken, FunctionsHost? other = null)
     {
         for (int attempt = 1; ; attempt++)
         {
-            int? status = await PostAsync(host, call, cancellationToken).ConfigureAwait(false);
+            int? status = await PostAsync(attempt % 2 == 0 && other is not null ? other : host, call, cancellationToken).ConfigureAwait(false);
             if (status is >= 200 and < 300)
             {
                 return;
             }
 
-            if (attempt == 10)
+            if (attempt == 30)
             {
                 throw new InvalidOperationException($"A call was still not acknowledged after {attempt} attempts (last answer {status?.ToString(CultureInfo.InvariantCulture) ?? "none"}).");
             }

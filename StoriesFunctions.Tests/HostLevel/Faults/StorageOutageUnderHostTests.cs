@@ -18,7 +18,7 @@ public class StorageOutageUnderHostTests
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(30);
 
     [Test]
-    [CancelAfter(240_000)]
+    [CancelAfter(960_000)]
     public async Task AllStorageUnreachableFor20Seconds_CallsMeanwhileAre503AndEveryAcknowledgedEventIsCreatedOnce(CancellationToken cancellationToken)
     {
         await using var cluster = await HostCluster.StartAsync(throughFaultProxy: true, cancellationToken: cancellationToken);
@@ -47,18 +47,37 @@ public class StorageOutageUnderHostTests
         }));
         await outage;
         string firstAnswers = load.Answers;
+
+        // Microsoft's host can shut itself down during a cut: its queue listener lets a raw SocketException escape
+        // ("Transport endpoint is not connected"), which the host treats as unhandled. Azure starts such an instance
+        // again; so does the test. What that host had fetched comes back after the extension's 10-minute visibility.
+        var restarted = 0;
+        async Task RestartExitedAsync()
+        {
+            foreach (var host in cluster.Hosts.Where(h => h.HasExited))
+            {
+                await host.RestartAsync(cancellationToken: cancellationToken);
+                restarted++;
+            }
+        }
+
+        await RestartExitedAsync();
         foreach (int i in refused)
         {
             // As Segment does with a call that was not acknowledged.
-            await load.PostUntilAcknowledgedAsync(cluster[i % 2], calls[i], cancellationToken);
+            await load.PostUntilAcknowledgedAsync(cluster[i % 2], calls[i], cancellationToken, cluster[(i + 1) % 2]);
         }
 
-        var settled = await FaultOutcome.WaitUntilSettledAsync(cluster, load.Acknowledged, TimeSpan.FromMinutes(2), Quiet, cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+        await RestartExitedAsync();
+
+        var patience = restarted > 0 ? TimeSpan.FromMinutes(12) : TimeSpan.FromMinutes(2);
+        var settled = await FaultOutcome.WaitUntilSettledAsync(cluster, load.Acknowledged, patience, Quiet, cancellationToken);
         var outcome = await FaultOutcome.ObserveAsync(cluster, load.Acknowledged, cancellationToken);
         TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"all storage cut 20 s, {calls.Count} calls of 5: answers {firstAnswers}; {duringCut.Count} calls wholly inside the cut, "
             + $"slowest answer {(duringCut.IsEmpty ? 0 : duringCut.Max(c => c.Took.TotalSeconds)):0.0} s; {refused.Count} calls re-sent after it; "
-            + $"settled {settled.TotalSeconds:0} s after the last call"));
+            + $"settled {settled.TotalSeconds:0} s after the last call; hosts that shut themselves down and were started again: {restarted}"));
         TestContext.Out.WriteLine(outcome.Figures);
 
         Assert.Multiple(() =>
