@@ -11,7 +11,7 @@ namespace StoriesFunctions.Delivery;
 /// going back to the queue, writes a dead letter. A dead letter that cannot be written is not lost: the event waits
 /// like any other stalled by our storage, and its fate is decided again when it comes back.
 /// </summary>
-public sealed class VerdictActions(DeadLetterIntake deadLetters, ForwarderMetrics metrics, IOptions<TelemetryOptions> telemetry, TimeProvider time, ILogger<VerdictActions> logger)
+public sealed class VerdictActions(DeadLetterIntake deadLetters, RetrySchedule schedule, ForwarderMetrics metrics, IOptions<TelemetryOptions> telemetry, TimeProvider time, ILogger<VerdictActions> logger)
 {
     private const int MaxStalls = 99;
 
@@ -47,9 +47,10 @@ public sealed class VerdictActions(DeadLetterIntake deadLetters, ForwarderMetric
                 }
                 catch (Exception ex) when (ex.IsStorageFailure(CancellationToken.None))
                 {
+                    // Decided where every fate is decided: a failure of our storage, which uses no attempt.
                     var stalled = DeliveryOutcome.StorageFailed(outcome.Type, ex);
-                    var wait = new DeliveryVerdict.Defer(RetrySchedule.StorageDelay(item.Stalls, random), item.Attempt, stalled.Reason, DeferKind.StorageDown);
-                    Deferred(item, stalled, wait, later);
+                    var wait = DeliveryPolicy.Decide(stalled, item, schedule, time.GetUtcNow(), random);
+                    Deferred(item, stalled, (DeliveryVerdict.Defer)wait, later);
                     return (stalled, wait);
                 }
 
