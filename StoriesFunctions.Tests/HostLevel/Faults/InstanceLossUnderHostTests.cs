@@ -19,7 +19,7 @@ public class InstanceLossUnderHostTests
     private static readonly TimeSpan StoriesLatency = TimeSpan.FromMilliseconds(50);
 
     [Test]
-    [CancelAfter(300_000)]
+    [CancelAfter(900_000)]
     public async Task OneInstanceStoppedWithSigtermMidDelivery_EveryEventIsCreatedOnce(CancellationToken cancellationToken)
     {
         await using var cluster = await HostCluster.StartAsync(cancellationToken: cancellationToken);
@@ -29,7 +29,8 @@ public class InstanceLossUnderHostTests
         var stopping = Stopwatch.StartNew();
         await cluster[0].StopAsync();
         var stopTook = stopping.Elapsed;
-        var settled = await FaultOutcome.WaitUntilSettledAsync(cluster, load.Acknowledged, TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(30), cancellationToken);
+        // A batch the stopping host fetched but did not start stays hidden for the queue extension's 10 minutes: late, not lost.
+        var settled = await FaultOutcome.WaitUntilSettledAsync(cluster, load.Acknowledged, TimeSpan.FromMinutes(12), TimeSpan.FromSeconds(30), cancellationToken);
         var outcome = await FaultOutcome.ObserveAsync(cluster, load.Acknowledged, cancellationToken);
         TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"SIGTERM to one of 2 instances after {createdBefore} of {Events} created: it stopped in {stopTook.TotalSeconds:0.0} s; "
