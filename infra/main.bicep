@@ -1,6 +1,7 @@
-// StoriesFunctions on Azure: a Flex Consumption function app that takes Segment webhooks
-// and forwards them to the Stories API. Deploy with `azd up` (main.parameters.json) or
-// `az deployment sub create` (main.bicepparam); see docs/deploy-to-azure.md.
+// StoriesFunctions on Azure: a function app that takes Segment webhooks and forwards them to
+// the Stories API, on Flex Consumption by default or on the Windows Consumption plan
+// (hostingPlan). Deploy with `azd up` (main.parameters.json) or `az deployment sub create`
+// (main.bicepparam); see docs/deploy-to-azure.md and docs/costs/hosting-plans.md.
 
 targetScope = 'subscription'
 
@@ -38,13 +39,17 @@ param deadLetterRetentionDays int = 0
 @description('Alert when the oldest event waiting for delivery is older than this many minutes.')
 param backlogAgeAlertMinutes int = 60
 
+@allowed(['flex', 'consumption'])
+@description('flex: Flex Consumption (FC1, Linux), billed per second an instance is busy, at least 1 s. consumption: the Consumption plan on Windows (Y1), billed per execution (at least 100 ms), cheaper for light single-event traffic. See docs/costs/hosting-plans.md.')
+param hostingPlan string = 'flex'
+
 @minValue(1)
 @maxValue(1000)
-@description('Most instances Flex Consumption may run. Every instance shares one Stories budget (Stories__RateLimit), so more instances absorb bigger webhook bursts without sending Stories more.')
+@description('Most instances the app may run (the Consumption plan stops at 200). Every instance shares one Stories budget (Stories__RateLimit), so more instances absorb bigger webhook bursts without sending Stories more.')
 param maximumInstanceCount int = 40
 
 @allowed([512, 2048, 4096])
-@description('Memory of each instance, in MB.')
+@description('Memory of each Flex Consumption instance, in MB (the Consumption plan measures what each execution uses).')
 param instanceMemoryMB int = 2048
 
 @description('Base URL of the Stories API, with a trailing slash.')
@@ -212,6 +217,7 @@ module functionApp 'modules/functionapp.bicep' = {
   params: {
     location: location
     tags: tags
+    hostingPlan: hostingPlan
     planName: names.plan
     appName: names.functionApp
     storageAccountName: names.storage

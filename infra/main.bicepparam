@@ -9,6 +9,9 @@ param storiesApiKey = readEnvironmentVariable('STORIES_API_KEY')
 param segmentSharedSecret = readEnvironmentVariable('SEGMENT_SHARED_SECRET')
 param alertEmail = readEnvironmentVariable('ALERT_EMAIL')
 
+// 'flex' (Flex Consumption) or 'consumption' (Windows Consumption): docs/costs/hosting-plans.md.
+param hostingPlan = readEnvironmentVariable('HOSTING_PLAN', 'flex')
+
 // The tunables keep the defaults of main.bicep; override any of them here, e.g.
 // param maximumInstanceCount = 10
 // param storiesRateLimit = '300/1m'

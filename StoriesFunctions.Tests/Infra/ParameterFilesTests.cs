@@ -40,6 +40,24 @@ public sealed class ParameterFilesTests
     }
 
     [Test]
+    public void AzdParameters_HostingPlan_IsFlexUnlessHostingPlanIsSet()
+    {
+        var parameters = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryLayout.Infra, "main.parameters.json")))!;
+
+        string? value = (string?)parameters["parameters"]!["hostingPlan"]?["value"];
+
+        Assert.That(value, Is.EqualTo("${HOSTING_PLAN=flex}"));
+    }
+
+    [Test]
+    public void Bicepparam_HostingPlan_IsFlexUnlessHostingPlanIsSet()
+    {
+        string[] lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Infra, "main.bicepparam"));
+
+        Assert.That(lines, Has.One.EqualTo("param hostingPlan = readEnvironmentVariable('HOSTING_PLAN', 'flex')"));
+    }
+
+    [Test]
     public void AzureYaml_Service_IsTheFunctionProject()
     {
         string[] lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Root, "azure.yaml"))
