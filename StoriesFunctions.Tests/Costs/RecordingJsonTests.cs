@@ -1,9 +1,11 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using StoriesFunctions.Tests.Infra;
 using static StoriesFunctions.Tests.Costs.RecordingBuilder;
 
 namespace StoriesFunctions.Tests.Costs;
 
-public class RecordingJsonTests
+public partial class RecordingJsonTests
 {
     private static readonly Recording Sample = Recording("batched") with
     {
@@ -43,4 +45,18 @@ public class RecordingJsonTests
 
         Assert.Throws<JsonException>(() => RecordingJson.Read(json.Replace(part, replacement, StringComparison.Ordinal)));
     }
+
+    [Test]
+    public void Read_TheExampleInTheModelDocs_IsAValidRecording()
+    {
+        var docs = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "docs", "costs", "model.md"));
+
+        var example = RecordingJson.Read(JsonBlock().Match(docs).Groups[1].Value);
+
+        Assert.That((example.Tenant, example.Span, example.Invocations.Select(i => i.Trigger)),
+            Is.EqualTo(("classic", TimeSpan.FromMinutes(10), new[] { Trigger.Http, Trigger.Queue, Trigger.Timer })));
+    }
+
+    [GeneratedRegex("```json\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex JsonBlock();
 }
