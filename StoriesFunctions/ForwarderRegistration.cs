@@ -67,6 +67,7 @@ public static class ForwarderRegistration
         services.AddSingleton<DeadLetterJobs>();
         services.AddSingleton<DeadLetterJobRunner>();
         services.AddSingleton<DeliveryStats>();
+        services.AddSingleton<DeliveryHistory>();
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryStats>());
         return services;
     }

@@ -26,7 +26,7 @@ public class FunctionsMetadataTests
         {
             "SegmentWebhook", "DeliverEvents", "AdoptPoisonMessages", "AdoptPoisonOfPoison", "BacklogGauges", "ExpireDeadLetters", "RunDeadLetterJob", "FailDeadLetterJob",
             "ListDeadLetters", "CountDeadLetters", "ShowDeadLetter", "ReplayDeadLetters", "PurgeDeadLetters", "ShowDeadLetterJob",
-            "Console", "ConsoleSummary",
+            "Console", "ConsoleSummary", "ConsoleCharts",
         }));
 
     [Test]
@@ -52,6 +52,7 @@ public class FunctionsMetadataTests
     [TestCase("ShowDeadLetterJob", "dead-letters/jobs/{id}", "get", "Admin")]
     [TestCase("Console", "console", "get", "Admin")]
     [TestCase("ConsoleSummary", "console/summary", "get", "Admin")]
+    [TestCase("ConsoleCharts", "console/charts", "get", "Admin")]
     public void HttpFunction_HasItsPublicRouteMethodAndAuthLevel(string function, string route, string method, string authLevel)
     {
         var trigger = Trigger(function);

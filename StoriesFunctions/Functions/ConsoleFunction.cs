@@ -15,15 +15,6 @@ namespace StoriesFunctions.Functions;
 /// </summary>
 public sealed class ConsoleFunction(Backlog backlog, DeliveryStats stats)
 {
-    private static readonly Lazy<byte[]> Page = new(() =>
-    {
-        using var stream = typeof(ConsoleFunction).Assembly.GetManifestResourceStream("StoriesFunctions.console.html")
-            ?? throw new InvalidOperationException("console.html is not embedded");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    });
-
     [Function("Console")]
     public async Task<HttpResponseData> Show(
         [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "console")] HttpRequestData request,
@@ -32,11 +23,10 @@ public sealed class ConsoleFunction(Backlog backlog, DeliveryStats stats)
         var response = request.CreateResponse(HttpStatusCode.OK);
         response.Headers.Add("Content-Type", "text/html; charset=utf-8");
         response.Headers.Add("Cache-Control", "no-store");
-        response.Headers.Add("Content-Security-Policy",
-            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+        response.Headers.Add("Content-Security-Policy", ConsolePage.ContentSecurityPolicy);
         response.Headers.Add("X-Content-Type-Options", "nosniff");
         response.Headers.Add("Referrer-Policy", "no-referrer");
-        await response.Body.WriteAsync(Page.Value, cancellationToken);
+        await response.Body.WriteAsync(ConsolePage.Bytes, cancellationToken);
         return response;
     }
 
