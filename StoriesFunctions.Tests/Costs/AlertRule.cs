@@ -32,8 +32,8 @@ public static class DeployedAlerts
 {
     public static IReadOnlyList<AlertRule> Rules { get; } =
     [
-        new("dead letters", AlertKind.LogSearch, TimeSpan.FromMinutes(5)),
-        new("Stories key refused", AlertKind.LogSearch, TimeSpan.FromMinutes(5)),
-        new("backlog age", AlertKind.LogSearch, TimeSpan.FromMinutes(5)),
+        new("dead letters", AlertKind.Metric, TimeSpan.FromMinutes(5)),
+        new("Stories key refused", AlertKind.Metric, TimeSpan.FromMinutes(5)),
+        new("backlog age", AlertKind.Metric, TimeSpan.FromMinutes(5)),
     ];
 }

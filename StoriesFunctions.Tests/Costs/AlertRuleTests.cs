@@ -1,10 +1,8 @@
-using System.Text.RegularExpressions;
 using System.Xml;
-using StoriesFunctions.Tests.Infra;
 
 namespace StoriesFunctions.Tests.Costs;
 
-public partial class AlertRuleTests
+public class AlertRuleTests
 {
     [TestCase(0.5, 3.00)]
     [TestCase(1, 3.00)]
@@ -21,27 +19,15 @@ public partial class AlertRuleTests
         Assert.That(new AlertRule("rule", AlertKind.Metric, TimeSpan.FromMinutes(1), TimeSeries: 4).MonthlyUsd(Prices.ListUsd2025), Is.EqualTo(0.40m));
 
     [Test]
-    public void DeployedAlerts_AreTheRulesMonitoringBicepDeclares()
+    public async Task DeployedAlerts_AreTheRulesInfraDeploys()
     {
-        var bicep = File.ReadAllText(Path.Combine(RepositoryLayout.Infra, "modules", "monitoring.bicep"));
+        var snapshot = await Infra.DeploymentSnapshot.SharedAsync();
+        var rules = snapshot.OfType("Microsoft.Insights/scheduledQueryRules").Select(r => (AlertKind.LogSearch, r))
+            .Concat(snapshot.OfType("Microsoft.Insights/metricAlerts").Select(r => (AlertKind.Metric, r)))
+            .Select(d => (d.Item1, XmlConvert.ToTimeSpan((string)d.r["properties"]!["evaluationFrequency"]!)))
+            .OrderBy(d => d.Item1).ThenBy(d => d.Item2)
+            .ToList();
 
-        var declared = (
-            LogSearch: ScheduledQueryRule().Count(bicep),
-            Metric: MetricAlert().Count(bicep),
-            Frequencies: EvaluationFrequency().Matches(bicep).Select(m => XmlConvert.ToTimeSpan(m.Groups[1].Value)).ToList());
-
-        Assert.That((declared.LogSearch, declared.Metric, declared.Frequencies), Is.EqualTo((
-            DeployedAlerts.Rules.Count(r => r.Kind == AlertKind.LogSearch),
-            DeployedAlerts.Rules.Count(r => r.Kind == AlertKind.Metric),
-            DeployedAlerts.Rules.Select(r => r.Frequency).ToList())));
+        Assert.That(rules, Is.EqualTo(DeployedAlerts.Rules.Select(r => (r.Kind, r.Frequency)).OrderBy(d => d.Kind).ThenBy(d => d.Frequency).ToList()));
     }
-
-    [GeneratedRegex(@"'Microsoft\.Insights/scheduledQueryRules@")]
-    private static partial Regex ScheduledQueryRule();
-
-    [GeneratedRegex(@"'Microsoft\.Insights/metricAlerts@")]
-    private static partial Regex MetricAlert();
-
-    [GeneratedRegex(@"evaluationFrequency:\s*'([^']+)'")]
-    private static partial Regex EvaluationFrequency();
 }

@@ -4,11 +4,11 @@ namespace StoriesFunctions.Tests.Costs;
 /// <param name="EnvelopeEvents">Events in one queue message: ≈ 38 events of 1.1 KB fill a 47 KiB envelope.</param>
 /// <param name="PacedCallsPerSecond">The Stories budget spaces calls at 95 % of 300 a minute, and an invocation waits
 /// in-process for its next slot: each further call in a message holds the instance 1 ÷ 4.75 s.</param>
-/// <param name="TimerExecutionsPerMonth">BacklogFunction every minute ("0 * * * * *") and DeadLetterRetention every hour.</param>
+/// <param name="TimerExecutionsPerMonth">BacklogFunction every 15 minutes (BacklogFunction.Schedule) and DeadLetterRetention every hour.</param>
 public sealed record FloorAssumptions(
     decimal EnvelopeEvents = 38,
     decimal PacedCallsPerSecond = 4.75m,
-    decimal TimerExecutionsPerMonth = BillingMonth.Minutes + BillingMonth.Hours)
+    decimal TimerExecutionsPerMonth = (BillingMonth.Minutes / 15) + BillingMonth.Hours)
 {
     public static FloorAssumptions Measured { get; } = new();
 }

@@ -6,15 +6,21 @@ public class CostFloorTests
 {
     private static readonly FloorAssumptions Assumptions = FloorAssumptions.Measured;
 
+    // BacklogGauges every 15 minutes (2,920 a month) and the hourly retention timer (730), each ≥ 1 s at 2 GB.
+    private const decimal Timers = 3_650m;
+
+    // Three metric alert rules, one time series each, at $0.10.
+    private const decimal Alerts = 0.30m;
+
     private static TenantShape Shape(string name) => TenantShapes.Find(name)!;
 
     [Test]
     public void Of_IdleOnTheDefaultDeployment_IsItsAlertRules()
     {
-        // 44,530 timer periods of 1 s at 2 GB = 89,060 GB-s and 44,530 executions: both within the free grants.
+        // 3,650 timer periods of 1 s at 2 GB = 7,300 GB-s and 3,650 executions: both within the free grants.
         var floor = CostFloor.Of(Shape("idle"), Deployment.Default, Prices.ListUsd2025, Assumptions);
 
-        Assert.That(floor.Usd, Is.EqualTo(4.50m));
+        Assert.That(floor.Usd, Is.EqualTo(Alerts));
     }
 
     [Test]
@@ -22,9 +28,9 @@ public class CostFloorTests
     {
         var floor = CostFloor.Of(Shape("classic"), Deployment.Default, Prices.ListUsd2025, Assumptions);
 
-        // (44,530 timers + 1,000,000 webhook calls + 1,000,000 messages) × 1 s × 2 GB, and as many executions.
-        var periods = 44_530m + 1_000_000 + 1_000_000;
-        var expected = (periods * 2 - 100_000) * 0.000026m + (periods - 250_000) * 0.40m / 1_000_000 + 4.50m;
+        // (3,650 timers + 1,000,000 webhook calls + 1,000,000 messages) × 1 s × 2 GB, and as many executions.
+        var periods = Timers + 1_000_000 + 1_000_000;
+        var expected = (periods * 2 - 100_000) * 0.000026m + (periods - 250_000) * 0.40m / 1_000_000 + Alerts;
         Assert.That(floor.Usd, Is.EqualTo(expected));
     }
 
@@ -34,10 +40,10 @@ public class CostFloorTests
         var floor = CostFloor.Of(Shape("batched"), Deployment.Default, Prices.ListUsd2025, Assumptions);
 
         // 10,000 calls of 100 events make 30,000 messages of 33⅓ events: each ≥ 32⅓ calls ÷ 4.75 a second.
-        var seconds = 44_530m + 10_000 + 30_000 * ((1_000_000m / 30_000 - 1) / 4.75m);
-        var executions = 44_530m + 10_000 + 30_000;
-        var expected = (seconds * 2 - 100_000) * 0.000026m + 4.50m;
-        Assert.That((floor.Usd, executions), Is.EqualTo((expected, 84_530m)));
+        var seconds = Timers + 10_000 + 30_000 * ((1_000_000m / 30_000 - 1) / 4.75m);
+        var executions = Timers + 10_000 + 30_000;
+        var expected = (seconds * 2 - 100_000) * 0.000026m + Alerts;
+        Assert.That((floor.Usd, executions), Is.EqualTo((expected, 43_650m)));
     }
 
     [Test]
@@ -45,10 +51,10 @@ public class CostFloorTests
     {
         var floor = CostFloor.Of(Shape("replay"), Deployment.Default, Prices.ListUsd2025, Assumptions);
 
-        // 13,158 messages of 38 events, each ≥ 37 calls ÷ 4.75 a second, at 2 GB; the idle month used 89,060 GB-s of the grant.
+        // 13,158 messages of 38 events, each ≥ 37 calls ÷ 4.75 a second, at 2 GB; the idle month used 7,300 GB-s of the grant.
         var messages = Math.Ceiling(500_000m / 38);
         var gbSeconds = messages * ((500_000m / messages - 1) / 4.75m) * 2;
-        var expected = (gbSeconds - (100_000 - 89_060)) * 0.000026m;
+        var expected = (gbSeconds - (100_000 - (Timers * 2))) * 0.000026m;
         Assert.That(floor.Usd, Is.EqualTo(expected).Within(1e-12m));
     }
 

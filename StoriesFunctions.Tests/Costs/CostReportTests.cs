@@ -31,7 +31,7 @@ public class CostReportTests
         var report = CostReport.Render([("idle.json", idle), ("classic.json", classic)], Prices.ListUsd2025);
 
         Assert.That(report, Does.Contain("| On-demand execution time | 20,730 periods × 1.0 s × 2 GB = 41,460 GB-s − 100,000 free = 0 × $0.000026 = $0.00 |")
-            .And.Contain("| Goal | ≤ $3.00 a month, all in, after free grants | **missed** |")
-            .And.Contain("| Floor | 44,530 timer executions a month"));
+            .And.Contain("| Goal | ≤ $3.00 a month, all in, after free grants | **met** |")
+            .And.Contain("| Floor | 3,650 timer executions a month"));
     }
 }

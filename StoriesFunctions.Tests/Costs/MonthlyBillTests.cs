@@ -58,11 +58,11 @@ public class MonthlyBillTests
     }
 
     [Test]
-    public void For_DefaultDeployment_PaysItsThreeFiveMinuteLogAlertsWhateverTheTraffic()
+    public void For_DefaultDeployment_PaysItsThreeMetricAlertsWhateverTheTraffic()
     {
         var bill = MonthlyBill.For(Usage.Zero, Deployment.Default, Prices.ListUsd2025);
 
-        Assert.That((bill.Total, Line(bill, "Alert rules").Arithmetic), Is.EqualTo((4.50m, "3 log search rules every 5 min × $1.50 = $4.50")));
+        Assert.That((bill.Total, Line(bill, "Alert rules").Arithmetic), Is.EqualTo((0.30m, "3 monitored time series × $0.10 = $0.30")));
     }
 
     [Test]

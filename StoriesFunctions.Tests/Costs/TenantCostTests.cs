@@ -49,7 +49,7 @@ public class TenantCostTests
         var bill = TenantCost.Of(replay, IdleHour, Deployment.Default, Prices.ListUsd2025);
 
         // The idle month's 87,600 GB-s leave 12,400 of the grant; the replay's 800 GB-s fit in it, its 400 executions too.
-        Assert.That((bill.Charged, bill.Month.Total, bill.Without!.Total), Is.EqualTo((0m, 4.50m, 4.50m)));
+        Assert.That((bill.Charged, bill.Month.Total, bill.Without!.Total), Is.EqualTo((0m, 0.30m, 0.30m)));
     }
 
     [Test]

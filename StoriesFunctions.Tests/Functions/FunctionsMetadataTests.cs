@@ -30,7 +30,7 @@ public class FunctionsMetadataTests
         }));
 
     [Test]
-    [TestCase("BacklogGauges", "0 * * * * *")]
+    [TestCase("BacklogGauges", "0 */15 * * * *")]
     [TestCase("ExpireDeadLetters", "0 0 * * * *")]
     public void Timer_RunsOnItsSchedule(string function, string schedule)
     {

@@ -118,6 +118,13 @@ public sealed class DeliveryStats(TableServiceClient tables, TimeProvider time) 
 
     private async Task TryFlushAsync(CancellationToken cancellationToken)
     {
+        if (_minutes.IsEmpty)
+        {
+            // Nothing counted since the last write: an idle instance (a timer's, one waiting to be scaled in) sends no
+            // request every 10 s, not even the table's creation.
+            return;
+        }
+
         try
         {
             await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);

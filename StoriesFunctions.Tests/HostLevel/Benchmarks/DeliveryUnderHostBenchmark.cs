@@ -143,7 +143,7 @@ public class DeliveryUnderHostBenchmark
     private static async Task CreateDeclaredQueuesAsync(HostCluster cluster, CancellationToken cancellationToken)
     {
         var queues = new Azure.Storage.Queues.QueueServiceClient(cluster.StorageConnectionString);
-        foreach (string name in new[] { StoriesFunctions.Storage.QueueNames.Events, StoriesFunctions.Storage.QueueNames.Poison, StoriesFunctions.Storage.QueueNames.Jobs })
+        foreach (string name in new[] { QueueNames.Events, QueueNames.Poison, QueueNames.PoisonOfPoison, QueueNames.Jobs, QueueNames.JobsPoison })
         {
             await queues.GetQueueClient(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
