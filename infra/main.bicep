@@ -74,6 +74,10 @@ param storiesQuickRetryDelay string = '00:00:01'
 @description('Largest Segment request body accepted, in bytes.')
 param segmentMaxBodyBytes int = 8388608
 
+@allowed(['body', 'first-element', 'either'])
+@description('What a Segment X-Signature must cover. either (default) accepts batches signed on their first element, as Segment signs them today, and so accepts events appended after a signed first element; body refuses them (see docs/security.md).')
+param segmentSignatureScope string = 'either'
+
 @description('Delay before the first queued retry (TimeSpan).')
 param deliveryInitialRetryDelay string = '00:00:30'
 
@@ -234,6 +238,9 @@ module functionApp 'modules/functionapp.bicep' = {
       Stories__QuickRetries: string(storiesQuickRetries)
       Stories__QuickRetryDelay: storiesQuickRetryDelay
       Segment__MaxBodyBytes: string(segmentMaxBodyBytes)
+      Segment__SignatureScope: segmentSignatureScope
+      // Deployed apps always check signatures; only local runs (local.settings.sample.json) allow unsigned calls.
+      Segment__AllowUnsignedCalls: 'false'
       Delivery__InitialRetryDelay: deliveryInitialRetryDelay
       Delivery__MaxRetryDelay: deliveryMaxRetryDelay
       Delivery__MaxAttempts: string(deliveryMaxAttempts)

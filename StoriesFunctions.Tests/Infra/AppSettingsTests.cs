@@ -89,6 +89,7 @@ public sealed class AppSettingsTests
     [TestCase("Stories__QuickRetryDelay", "00:00:01")]
     [TestCase("Delivery__InvocationBudget", "00:02:00")]
     [TestCase("Segment__MaxBodyBytes", "8388608")]
+    [TestCase("Segment__SignatureScope", "either")]
     [TestCase("Delivery__InitialRetryDelay", "00:00:30")]
     [TestCase("Delivery__MaxRetryDelay", "01:00:00")]
     [TestCase("Delivery__MaxAttempts", "10")]
@@ -103,7 +104,13 @@ public sealed class AppSettingsTests
     public void EverySampleSetting_IsDeployedWithTheSameDefault()
     {
         var sample = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryLayout.Root, "local.settings.sample.json")))!["Values"]!.AsObject();
-        var local = new[] { "FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "Stories__ApiKey", "Segment__SharedSecret" };
+        // Local-only, or deployed differently: secrets come from Key Vault (the second one only while rotating), and
+        // only local runs accept unsigned webhook calls.
+        var local = new[]
+        {
+            "FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "Stories__ApiKey", "Segment__SharedSecret", "Segment__SecondSharedSecret",
+            "Segment__AllowUnsignedCalls",
+        };
 
         using (Assert.EnterMultipleScope())
         {
@@ -112,6 +119,12 @@ public sealed class AppSettingsTests
                 Assert.That(Setting(name), Is.EqualTo((string?)value), name);
             }
         }
+    }
+
+    [Test]
+    public void Webhook_UnsignedCalls_AreRefused()
+    {
+        Assert.That(Setting("Segment__AllowUnsignedCalls"), Is.EqualTo("false"));
     }
 
     [TestCase("FUNCTIONS_WORKER_RUNTIME")]

@@ -69,7 +69,13 @@ public sealed class DeadLetterJobsFunction(DeadLetterJobs jobs, DeadLetterJobRun
             return await DeadLetterResponse.BadRequestAsync(request, error ?? $"max must be between 1 and {MaxEvents}", cancellationToken);
         }
 
-        if (await DeadLetterQuery.MessageIdsAsync(request.Body, cancellationToken) is not { } ids)
+        using var body = await AdminBody.ReadAsync(request, DeadLetterQuery.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return await AdminBody.TooLargeAsync(request, DeadLetterQuery.MaxBodyBytes, cancellationToken);
+        }
+
+        if (DeadLetterQuery.MessageIds(body.Memory) is not { } ids)
         {
             return await DeadLetterResponse.BadRequestAsync(request, "the body must be {\"messageIds\": [\"...\"]} with at most 10,000 distinct ids of at most 512 characters, or empty", cancellationToken);
         }

@@ -10,8 +10,11 @@ namespace StoriesFunctions.Telemetry;
 /// </summary>
 public static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Warning, "Segment__SharedSecret is not set: webhook requests are authenticated by the function key alone and X-Signature is not checked. Set the Webhooks destination's shared secret to check it.")]
+    [LoggerMessage(1, LogLevel.Warning, "Segment__SharedSecret is not set and Segment__AllowUnsignedCalls is true: webhook requests are authenticated by the function key alone and X-Signature is not checked. Set the Webhooks destination's shared secret to check it.")]
     public static partial void SharedSecretMissing(ILogger logger);
+
+    [LoggerMessage(2, LogLevel.Warning, "Segment__SecondSharedSecret is set: signatures made with either secret are accepted. Clear it once Segment uses the new secret.")]
+    public static partial void SecondSecretAccepted(ILogger logger);
 
     [LoggerMessage(EventId = 100, Message = "Webhook call answered {StatusCode}: {Received} received, {Queued} queued, {Skipped} skipped, {Rejected} rejected in {Envelopes} messages")]
     public static partial void IngestCompleted(ILogger logger, LogLevel level, int statusCode, int received, int queued, int skipped, int rejected, int envelopes);
