@@ -8,6 +8,7 @@ using StoriesFunctions.Stories;
 using StoriesFunctions.Telemetry;
 using StoriesFunctions.Budget;
 using StoriesFunctions.DeadLetters;
+using StoriesFunctions.Erasure;
 using StoriesFunctions.Storage;
 
 namespace StoriesFunctions;
@@ -22,6 +23,7 @@ public static class ForwarderRegistration
             .AddSegmentIngest()
             .AddStories()
             .AddDelivery(builder.Configuration)
+            .AddErasure()
             .AddForwarderTelemetry();
         return builder;
     }
@@ -68,6 +70,16 @@ public static class ForwarderRegistration
         services.AddSingleton<DeadLetterJobRunner>();
         services.AddSingleton<DeliveryStats>();
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryStats>());
+        return services;
+    }
+
+    public static IServiceCollection AddErasure(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<ErasureOptions, ErasureOptionsValidator>(ErasureOptions.Section);
+        services.AddSingleton<UserHash>();
+        services.AddSingleton<ErasedUsers>();
+        services.AddSingleton<ErasureJobs>();
+        services.AddSingleton<ErasureRunner>();
         return services;
     }
 

@@ -25,6 +25,11 @@ param storiesApiKey string
 @description('Shared secret configured on the Segment Webhooks destination; stored in Key Vault as Segment--SharedSecret.')
 param segmentSharedSecret string
 
+@secure()
+@minLength(32)
+@description('Key of the keyed hash that the list of erased users holds instead of their ids (e.g. openssl rand -hex 32); stored in Key Vault as Erasure--HashKey. Changing it forgets every erasure.')
+param erasureHashKey string
+
 @minLength(3)
 @description('E-mail address that is alerted when events are dead-lettered.')
 param alertEmail string
@@ -127,6 +132,7 @@ var deploymentContainerName = 'app-package'
 var secretNames = {
   storiesApiKey: 'Stories--ApiKey'
   segmentSharedSecret: 'Segment--SharedSecret'
+  erasureHashKey: 'Erasure--HashKey'
 }
 // Built from the vault name so the app settings are known before deployment.
 var vaultUri = 'https://${names.keyVault}${environment().suffixes.keyvaultDns}'
@@ -200,6 +206,7 @@ module keyVault 'modules/keyvault.bicep' = {
     principalId: identity.outputs.principalId
     storiesApiKey: storiesApiKey
     segmentSharedSecret: segmentSharedSecret
+    erasureHashKey: erasureHashKey
     secretNames: secretNames
   }
 }
@@ -226,6 +233,7 @@ module functionApp 'modules/functionapp.bicep' = {
     secretUris: {
       storiesApiKey: '${vaultUri}/secrets/${secretNames.storiesApiKey}'
       segmentSharedSecret: '${vaultUri}/secrets/${secretNames.segmentSharedSecret}'
+      erasureHashKey: '${vaultUri}/secrets/${secretNames.erasureHashKey}'
     }
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB

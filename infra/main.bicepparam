@@ -7,6 +7,7 @@ using 'main.bicep'
 param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'stories')
 param storiesApiKey = readEnvironmentVariable('STORIES_API_KEY')
 param segmentSharedSecret = readEnvironmentVariable('SEGMENT_SHARED_SECRET')
+param erasureHashKey = readEnvironmentVariable('ERASURE_HASH_KEY')
 param alertEmail = readEnvironmentVariable('ALERT_EMAIL')
 
 // The tunables keep the defaults of main.bicep; override any of them here, e.g.

@@ -14,6 +14,7 @@ public class CompositionTests
         ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
         ["Stories:ApiKey"] = "key",
         ["Segment:SharedSecret"] = "secret",
+        ["Erasure:HashKey"] = "composition-erasure-hash-key-0123456789",
     };
 
     [Test]
@@ -48,6 +49,7 @@ public class CompositionTests
     [TestCase("Stories:MaxRequestsPerSecond", "-1")]
     [TestCase("Stories:RateLimit", "300 a minute")]
     [TestCase("Segment:MaxBodyBytes", "10")]
+    [TestCase("Erasure:HashKey", "too-short")]
     public void Start_WithAnInvalidSetting_Refuses(string key, string value)
     {
         var settings = Settings();

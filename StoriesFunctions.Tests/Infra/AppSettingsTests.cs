@@ -55,6 +55,7 @@ public sealed class AppSettingsTests
 
     [TestCase("Stories__ApiKey", "Stories--ApiKey")]
     [TestCase("Segment__SharedSecret", "Segment--SharedSecret")]
+    [TestCase("Erasure__HashKey", "Erasure--HashKey")]
     public void Secret_Setting_IsAKeyVaultReference(string name, string secret)
     {
         string vaultName = (string)snapshot.Single("Microsoft.KeyVault/vaults")["name"]!;
@@ -108,7 +109,7 @@ public sealed class AppSettingsTests
         // only local runs accept unsigned webhook calls.
         var local = new[]
         {
-            "FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "Stories__ApiKey", "Segment__SharedSecret", "Segment__SecondSharedSecret",
+            "FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "Stories__ApiKey", "Segment__SharedSecret", "Segment__SecondSharedSecret", "Erasure__HashKey",
             "Segment__AllowUnsignedCalls",
         };
 

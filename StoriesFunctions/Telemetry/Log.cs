@@ -111,4 +111,19 @@ public static partial class Log
 
     [LoggerMessage(311, LogLevel.Error, "Dead-letter job {JobId} failed: {Cause}. What it did stays done; start a new job to go on")]
     public static partial void JobFailed(ILogger logger, string jobId, string cause);
+
+    [LoggerMessage(400, LogLevel.Information, "Erasure {JobId} started")]
+    public static partial void ErasureStarted(ILogger logger, string jobId);
+
+    [LoggerMessage(401, LogLevel.Information, "Erasure {JobId} pass {Pass}: {DeadLetters} dead letters purged, Stories user {Deletion}")]
+    public static partial void ErasurePass(ILogger logger, string jobId, int pass, int deadLetters, string deletion);
+
+    [LoggerMessage(402, LogLevel.Error, "Erasure {JobId} failed: {Cause}. The user stays suppressed; start a new erasure to finish")]
+    public static partial void ErasureFailed(ILogger logger, string jobId, string cause);
+
+    [LoggerMessage(403, LogLevel.Information, "Event {MessageId} of type {EventType} skipped: user erased")]
+    public static partial void ErasedEventSkipped(ILogger logger, string messageId, string eventType);
+
+    [LoggerMessage(404, LogLevel.Warning, "An erasure was lifted: the user's later events are delivered again")]
+    public static partial void ErasureLifted(ILogger logger);
 }

@@ -1,5 +1,5 @@
 // The Flex Consumption function app. It runs as the user-assigned identity and holds no
-// secret of its own: storage is reached with the identity, the two secrets are Key Vault
+// secret of its own: storage is reached with the identity, the secrets are Key Vault
 // references, and telemetry is sent with Entra authentication.
 
 param location string
@@ -21,6 +21,7 @@ param applicationInsightsConnectionString string
 param secretUris {
   storiesApiKey: string
   segmentSharedSecret: string
+  erasureHashKey: string
 }
 
 @description('Upper bound on instances. They share one Stories budget (Stories__RateLimit): more instances take bigger bursts, not more Stories calls.')
@@ -54,6 +55,7 @@ var telemetrySettings = {
 var secretSettings = {
   Stories__ApiKey: '@Microsoft.KeyVault(SecretUri=${secretUris.storiesApiKey})'
   Segment__SharedSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.segmentSharedSecret})'
+  Erasure__HashKey: '@Microsoft.KeyVault(SecretUri=${secretUris.erasureHashKey})'
 }
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
