@@ -9,6 +9,7 @@ using StoriesFunctions.Telemetry;
 using StoriesFunctions.Budget;
 using StoriesFunctions.DeadLetters;
 using StoriesFunctions.Erasure;
+using StoriesFunctions.Operators;
 using StoriesFunctions.Storage;
 
 namespace StoriesFunctions;
@@ -24,6 +25,7 @@ public static class ForwarderRegistration
             .AddStories()
             .AddDelivery(builder.Configuration)
             .AddErasure()
+            .AddOperators()
             .AddForwarderTelemetry();
         return builder;
     }
@@ -80,6 +82,15 @@ public static class ForwarderRegistration
         services.AddSingleton<ErasedUsers>();
         services.AddSingleton<ErasureJobs>();
         services.AddSingleton<ErasureRunner>();
+        return services;
+    }
+
+    public static IServiceCollection AddOperators(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<OperatorOptions, OperatorOptionsValidator>(OperatorOptions.Section);
+        services.AddHttpClient(OperatorAccess.MetadataClient, http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<OperatorAccess>();
+        services.AddHostedService<OperatorStartupCheck>();
         return services;
     }
 

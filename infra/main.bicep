@@ -34,6 +34,12 @@ param erasureHashKey string
 @description('E-mail address that is alerted when events are dead-lettered.')
 param alertEmail string
 
+@description('Application (client) id of the Entra app registration operators sign in to (docs/deploy-to-azure.md#operators-sign-in); empty: the console and the operator API refuse everyone until it is set.')
+param operatorClientId string = ''
+
+@description('Tenant whose operators are accepted; defaults to the tenant of the deployment.')
+param operatorTenantId string = tenant().tenantId
+
 @minValue(0)
 @maxValue(3650)
 @description('Days a dead letter is kept before it is purged, event and all; 0 keeps them until an operator acts.')
@@ -249,6 +255,11 @@ module functionApp 'modules/functionapp.bicep' = {
       Segment__SignatureScope: segmentSignatureScope
       // Deployed apps always check signatures; only local runs (local.settings.sample.json) allow unsigned calls.
       Segment__AllowUnsignedCalls: 'false'
+      // Operators sign in with Entra ID and the app checks their tokens; local development mode stays off in Azure.
+      Operators__TenantId: operatorTenantId
+      Operators__ClientId: operatorClientId
+      Operators__Role: 'Operator'
+      Operators__LocalDevelopment: 'false'
       Delivery__InitialRetryDelay: deliveryInitialRetryDelay
       Delivery__MaxRetryDelay: deliveryMaxRetryDelay
       Delivery__MaxAttempts: string(deliveryMaxAttempts)

@@ -71,6 +71,9 @@ internal sealed class Forwarder : IAsyncDisposable
         ["Segment:AllowUnsignedCalls"] = "true",
         ["Erasure:HashKey"] = "test-erasure-hash-key-0123456789abcdef",
 
+        // Operator endpoints without sign-in, as under func start; the tests about sign-in turn it off.
+        ["Operators:LocalDevelopment"] = "true",
+
         // Out of the way: tests that are about the budget set their own.
         ["Stories:RateLimit"] = "100000/1s",
         ["Delivery:InitialRetryDelay"] = "00:00:01",
@@ -206,10 +209,10 @@ internal sealed class Forwarder : IAsyncDisposable
     /// Calls a dead-letter endpoint the way the host routes it; <paramref name="path"/> is what follows <c>/api/</c>.
     /// Returns the status and the JSON answer (null when it has none).
     /// </summary>
-    public async Task<(HttpStatusCode Status, JsonDocument? Json)> ApiAsync(string method, string path, string? body = null)
+    public async Task<(HttpStatusCode Status, JsonDocument? Json)> ApiAsync(string method, string path, string? body = null, IDictionary<string, string>? headers = null)
     {
         var url = new Uri("http://localhost:7071/api/" + path);
-        var request = new FakeHttpRequestData(new FakeFunctionContext(Services), method, url, body is null ? null : System.Text.Encoding.UTF8.GetBytes(body));
+        var request = new FakeHttpRequestData(new FakeFunctionContext(Services), method, url, body is null ? null : System.Text.Encoding.UTF8.GetBytes(body), headers);
         var segments = url.AbsolutePath["/api/".Length..].Split('/');
         var (list, jobs, erasures) = (Create<DeadLettersFunction>(), Create<DeadLetterJobsFunction>(), Create<ErasuresFunction>());
         var response = (FakeHttpResponseData)((method, segments) switch
@@ -223,6 +226,7 @@ internal sealed class Forwarder : IAsyncDisposable
             ("POST", ["erasures"]) => await erasures.Start(request, CancellationToken.None),
             ("POST", ["erasures", "lift"]) => await erasures.Lift(request, CancellationToken.None),
             ("GET", ["erasures", var id]) => await erasures.Show(request, id, CancellationToken.None),
+            ("GET", ["console", "summary"]) => await Create<ConsoleFunction>().Summary(request, CancellationToken.None),
             _ => throw new ArgumentException($"no route for {method} {path}", nameof(path)),
         });
         var text = response.ReadBody();

@@ -110,7 +110,7 @@ public sealed class AppSettingsTests
         var local = new[]
         {
             "FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "Stories__ApiKey", "Segment__SharedSecret", "Segment__SecondSharedSecret", "Erasure__HashKey",
-            "Segment__AllowUnsignedCalls",
+            "Segment__AllowUnsignedCalls", "Operators__LocalDevelopment", "Operators__TenantId", "Operators__ClientId",
         };
 
         using (Assert.EnterMultipleScope())
@@ -119,6 +119,18 @@ public sealed class AppSettingsTests
             {
                 Assert.That(Setting(name), Is.EqualTo((string?)value), name);
             }
+        }
+    }
+
+    [Test]
+    public void Operators_SignIn_IsRequiredWithTheDeploymentsTenant()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Setting("Operators__LocalDevelopment"), Is.EqualTo("false"));
+            Assert.That(Setting("Operators__TenantId"), Is.EqualTo(DeploymentSnapshot.TenantId));
+            Assert.That(Setting("Operators__ClientId"), Is.Empty, "until the app registration's id is given, nobody is let in");
+            Assert.That(Setting("Operators__Role"), Is.EqualTo("Operator"));
         }
     }
 

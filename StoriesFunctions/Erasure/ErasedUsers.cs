@@ -28,7 +28,9 @@ public sealed class ErasedUsers(TableServiceClient tables, UserHash hash, TimePr
     public async Task<Func<string?, bool>> CurrentCheckAsync(CancellationToken cancellationToken)
     {
         var current = await CurrentAsync(cancellationToken).ConfigureAwait(false);
-        return userId => userId is not null && current.Contains(hash.Of(userId));
+
+        // Nobody erased (the usual case): no hash to compute per event.
+        return current.Count == 0 ? _ => false : userId => userId is not null && current.Contains(hash.Of(userId));
     }
 
     /// <summary>Adds the user; this instance knows at once, the others within <see cref="RefreshInterval"/>.</summary>

@@ -15,16 +15,21 @@ namespace StoriesFunctions.Functions;
 /// <c>GET /api/erasures/{id}</c> shows what it did; <c>POST /api/erasures/lift</c> with the same body lets the user's
 /// later events through again. The id travels in bodies only, never in a URL, where it would land in logs.
 /// </summary>
-public sealed class ErasuresFunction(ErasureJobs jobs, ErasureRunner runner, ErasedUsers erased, ILogger<ErasuresFunction> logger)
+public sealed class ErasuresFunction(ErasureJobs jobs, ErasureRunner runner, ErasedUsers erased, Operators.OperatorAccess operators, ILogger<ErasuresFunction> logger)
 {
     /// <summary>A body names one user id (at most 512 characters): anything near this size is not one.</summary>
     public const int MaxBodyBytes = 4096;
 
     [Function("StartErasure")]
     public async Task<HttpResponseData> Start(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "erasures")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "erasures")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
+        if (await OperatorGate.RefuseAsync(operators, request, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         var (userId, refusal) = await UserIdAsync(request, cancellationToken);
         if (userId is null)
         {
@@ -40,10 +45,15 @@ public sealed class ErasuresFunction(ErasureJobs jobs, ErasureRunner runner, Era
 
     [Function("ShowErasure")]
     public async Task<HttpResponseData> Show(
-        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "erasures/{id}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "erasures/{id}")] HttpRequestData request,
         string id,
         CancellationToken cancellationToken)
     {
+        if (await OperatorGate.RefuseAsync(operators, request, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         if (await jobs.GetAsync(id, cancellationToken) is not { } job)
         {
             return request.CreateResponse(HttpStatusCode.NotFound);
@@ -54,9 +64,14 @@ public sealed class ErasuresFunction(ErasureJobs jobs, ErasureRunner runner, Era
 
     [Function("LiftErasure")]
     public async Task<HttpResponseData> Lift(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "erasures/lift")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "erasures/lift")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
+        if (await OperatorGate.RefuseAsync(operators, request, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         var (userId, refusal) = await UserIdAsync(request, cancellationToken);
         if (userId is null)
         {

@@ -126,4 +126,16 @@ public static partial class Log
 
     [LoggerMessage(404, LogLevel.Warning, "An erasure was lifted: the user's later events are delivered again")]
     public static partial void ErasureLifted(ILogger logger);
+
+    [LoggerMessage(410, LogLevel.Warning, "An operator request was refused: its token is not valid ({Cause})")]
+    public static partial void OperatorTokenRefused(ILogger logger, string cause);
+
+    [LoggerMessage(411, LogLevel.Error, "Operators__LocalDevelopment is ignored: the app runs in App Service. Operators sign in with Entra ID")]
+    public static partial void LocalDevelopmentIgnored(ILogger logger);
+
+    [LoggerMessage(412, LogLevel.Warning, "Operators__LocalDevelopment is on: the console and the operator API answer anyone who reaches this machine without signing in")]
+    public static partial void OperatorsLocal(ILogger logger);
+
+    [LoggerMessage(413, LogLevel.Warning, "Operators__TenantId and Operators__ClientId are not set: the console and the operator API refuse every request (503)")]
+    public static partial void OperatorsNotConfigured(ILogger logger);
 }
