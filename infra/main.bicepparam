@@ -9,6 +9,7 @@ param storiesApiKey = readEnvironmentVariable('STORIES_API_KEY')
 param segmentSharedSecret = readEnvironmentVariable('SEGMENT_SHARED_SECRET')
 param erasureHashKey = readEnvironmentVariable('ERASURE_HASH_KEY')
 param alertEmail = readEnvironmentVariable('ALERT_EMAIL')
+param operatorClientId = readEnvironmentVariable('OPERATOR_CLIENT_ID', '')
 
 // The tunables keep the defaults of main.bicep; override any of them here, e.g.
 // param maximumInstanceCount = 10

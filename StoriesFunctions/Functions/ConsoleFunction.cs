@@ -13,15 +13,15 @@ namespace StoriesFunctions.Functions;
 /// script signs the operator in with Entra ID and calls the operator endpoints with the access token in a header, never
 /// a key in a URL. <c>GET /api/console/summary</c> is the backlog and counts it shows; it needs the operator role.
 /// </summary>
-public sealed class ConsoleFunction(Backlog backlog, DeliveryStats stats, Operators.OperatorAccess operators)
+public sealed class ConsoleFunction(
+    Backlog backlog, DeliveryStats stats, Operators.OperatorAccess operators, Microsoft.Extensions.Options.IOptions<Operators.OperatorOptions> options)
 {
-    private static readonly Lazy<byte[]> Page = new(() =>
+    private static readonly Lazy<string> Page = new(() =>
     {
         using var stream = typeof(ConsoleFunction).Assembly.GetManifestResourceStream("StoriesFunctions.console.html")
             ?? throw new InvalidOperationException("console.html is not embedded");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     });
 
     [Function("Console")]
@@ -29,14 +29,23 @@ public sealed class ConsoleFunction(Backlog backlog, DeliveryStats stats, Operat
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
+        // What the page needs to sign operators in: nothing secret (a tenant, an app registration, where Entra is).
+        var settings = options.Value;
+        var mode = operators.IsLocal ? "local" : settings.IsConfigured ? "entra" : "closed";
+        var signIn = JsonSerializer.Serialize(new Dictionary<string, string?>
+        {
+            ["mode"] = mode, ["tenantId"] = settings.TenantId, ["clientId"] = settings.ClientId, ["instance"] = settings.Instance.AbsoluteUri,
+        });
+        var entra = mode == "entra" ? " " + settings.Instance.GetLeftPart(UriPartial.Authority) : string.Empty;
+
         var response = request.CreateResponse(HttpStatusCode.OK);
         response.Headers.Add("Content-Type", "text/html; charset=utf-8");
         response.Headers.Add("Cache-Control", "no-store");
         response.Headers.Add("Content-Security-Policy",
-            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+            $"default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'{entra}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
         response.Headers.Add("X-Content-Type-Options", "nosniff");
         response.Headers.Add("Referrer-Policy", "no-referrer");
-        await response.Body.WriteAsync(Page.Value, cancellationToken);
+        await response.WriteStringAsync(Page.Value.Replace("{{OPERATORS}}", System.Net.WebUtility.HtmlEncode(signIn), StringComparison.Ordinal), cancellationToken);
         return response;
     }
 
