@@ -87,13 +87,14 @@ public class OperatorAccessTests
         Assert.That(answers, allowed ? Has.None.EqualTo(HttpStatusCode.Unauthorized).And.None.EqualTo(HttpStatusCode.Forbidden) : Is.All.EqualTo(expected));
     }
 
-    [Test]
-    public async Task Api_LocalDevelopmentWhereAppServiceRunsTheApp_IsIgnored()
+    [TestCase("WEBSITE_INSTANCE_ID", "0123456789abcdef")]
+    [TestCase("WEBSITE_SITE_NAME", "func-stories")]
+    public async Task Api_LocalDevelopmentWhereAppServiceRunsTheApp_IsIgnored(string marker, string value)
     {
         await using var forwarder = await StartAsync(s =>
         {
             s["Operators:LocalDevelopment"] = "true";
-            s["WEBSITE_INSTANCE_ID"] = "0123456789abcdef";
+            s[marker] = value;
         });
 
         var (status, _) = await forwarder.ApiAsync("GET", "dead-letters");

@@ -13,6 +13,10 @@ namespace StoriesFunctions.Tests.Support;
 public sealed class EntraStandIn : IDisposable
 {
     private readonly RSA rsa = RSA.Create(2048);
+    private HttpListener? listener;
+
+    /// <summary>Where <see cref="Serve"/> answers (<c>http://127.0.0.1:{port}/</c>), for a host in another process; else Entra's own.</summary>
+    public Uri Instance { get; private set; } = new("https://login.microsoftonline.com/");
 
     public EntraStandIn()
     {
@@ -34,6 +38,50 @@ public sealed class EntraStandIn : IDisposable
         settings["Operators:ClientId"] = ClientId;
         settings["Operators:LocalDevelopment"] = "false";
     }
+
+    /// <summary>
+    /// Serves the metadata and keys over HTTP on a free loopback port, for the app under the real host: set
+    /// <c>Operators__Instance</c> to <see cref="Instance"/>.
+    /// </summary>
+    public Uri Serve()
+    {
+        Instance = new Uri($"http://127.0.0.1:{FreePorts.Take(1)[0]}/");
+        listener = new HttpListener();
+        listener.Prefixes.Add(Instance.AbsoluteUri);
+        listener.Start();
+        _ = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await listener.GetContextAsync();
+                }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                {
+                    return;
+                }
+
+                var body = Document(context.Request.Url!.AbsolutePath);
+                context.Response.StatusCode = body is null ? 404 : 200;
+                context.Response.ContentType = "application/json";
+                var bytes = System.Text.Encoding.UTF8.GetBytes(body ?? "{}");
+                await context.Response.OutputStream.WriteAsync(bytes);
+                context.Response.Close();
+            }
+        });
+        return Instance;
+    }
+
+    /// <summary>The host-level settings (<c>__</c> form) for this tenant, served by <see cref="Serve"/>.</summary>
+    public Dictionary<string, string?> HostSettings() => new()
+    {
+        ["Operators__TenantId"] = TenantId,
+        ["Operators__ClientId"] = ClientId,
+        ["Operators__LocalDevelopment"] = "false",
+        ["Operators__Instance"] = Instance.AbsoluteUri,
+    };
 
     /// <summary>An access token; by default valid for an hour, for this app, with the operator role.</summary>
     public string Token(
@@ -62,12 +110,21 @@ public sealed class EntraStandIn : IDisposable
     /// <summary>Answers the metadata and keys requests; anything else 404.</summary>
     public HttpMessageHandler Handler() => new MetadataHandler(this);
 
-    public void Dispose() => rsa.Dispose();
+    public void Dispose()
+    {
+        listener?.Close();
+        rsa.Dispose();
+    }
+
+    private string? Document(string path) =>
+        path.EndsWith("/.well-known/openid-configuration", StringComparison.Ordinal) ? Metadata()
+        : path.EndsWith("/discovery/v2.0/keys", StringComparison.Ordinal) ? Keys()
+        : null;
 
     private string Metadata() => JsonSerializer.Serialize(new Dictionary<string, object>
     {
         ["issuer"] = Issuer,
-        ["jwks_uri"] = $"https://login.microsoftonline.com/{TenantId}/discovery/v2.0/keys",
+        ["jwks_uri"] = new Uri(Instance, $"{TenantId}/discovery/v2.0/keys").AbsoluteUri,
         ["authorization_endpoint"] = $"https://login.microsoftonline.com/{TenantId}/oauth2/v2.0/authorize",
         ["token_endpoint"] = $"https://login.microsoftonline.com/{TenantId}/oauth2/v2.0/token",
     });
@@ -88,10 +145,7 @@ public sealed class EntraStandIn : IDisposable
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            var path = request.RequestUri!.AbsolutePath;
-            var body = path.EndsWith("/.well-known/openid-configuration", StringComparison.Ordinal) ? entra.Metadata()
-                : path.EndsWith("/discovery/v2.0/keys", StringComparison.Ordinal) ? entra.Keys()
-                : null;
+            var body = entra.Document(request.RequestUri!.AbsolutePath);
             return Task.FromResult(body is null
                 ? new HttpResponseMessage(HttpStatusCode.NotFound)
                 : new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") });

@@ -31,7 +31,7 @@ public sealed class OperatorAccess
     {
         _options = options.Value;
         _logger = logger;
-        InAzure = !string.IsNullOrEmpty(configuration["WEBSITE_INSTANCE_ID"]);
+        InAzure = AzureMarkers.Any(marker => !string.IsNullOrEmpty(configuration[marker]));
         _local = _options.LocalDevelopment && !InAzure;
         if (_options.IsConfigured)
         {
@@ -50,7 +50,10 @@ public sealed class OperatorAccess
         }
     }
 
-    /// <summary>App Service runs the app (it sets <c>WEBSITE_INSTANCE_ID</c>): local development mode is then ignored.</summary>
+    /// <summary>What App Service (Flex Consumption included) sets for every app it runs, and <c>func start</c> does not.</summary>
+    private static readonly string[] AzureMarkers = ["WEBSITE_INSTANCE_ID", "WEBSITE_SITE_NAME"];
+
+    /// <summary>App Service runs the app (<see cref="AzureMarkers"/>): local development mode is then ignored.</summary>
     public bool InAzure { get; }
 
     public bool IsLocal => _local;

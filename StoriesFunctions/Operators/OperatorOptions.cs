@@ -25,7 +25,7 @@ public sealed class OperatorOptions
 
     /// <summary>
     /// Local development (<c>func start</c>; the local sample sets it): operator requests need no token. Never honoured
-    /// where App Service runs the app (<c>WEBSITE_INSTANCE_ID</c> is set there).
+    /// where App Service runs the app (<c>WEBSITE_INSTANCE_ID</c> or <c>WEBSITE_SITE_NAME</c> is set there).
     /// </summary>
     public bool LocalDevelopment { get; set; }
 
