@@ -58,12 +58,15 @@ public sealed class ErasureRunner(
             UpdatedAt = now,
             FinishedAt = last ? now : null,
         };
-        await jobs.SaveAsync(job, cancellationToken).ConfigureAwait(false);
-        Log.ErasurePass(logger, job.Id, step.Pass, purged, deletion.ToString());
         if (!last)
         {
+            // Queued before the pass is recorded: a crash between the two runs this pass again (it is idempotent) rather
+            // than leaving a job recorded past a pass whose successor was never queued.
             await jobs.NextAsync(step with { Pass = step.Pass + 1 }, ConfirmDelay, cancellationToken).ConfigureAwait(false);
         }
+
+        await jobs.SaveAsync(job, cancellationToken).ConfigureAwait(false);
+        Log.ErasurePass(logger, job.Id, step.Pass, purged, deletion.ToString());
     }
 
     private async Task<int> PurgeDeadLettersAsync(string userId, CancellationToken cancellationToken)
