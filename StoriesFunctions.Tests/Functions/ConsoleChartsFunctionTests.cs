@@ -25,13 +25,25 @@ public class ConsoleChartsFunctionTests
             await table.UpsertEntityAsync(row, TableUpdateMode.Replace);
         }
 
-        var function = new ConsoleChartsFunction(new DeliveryHistory(tables, new FakeTimeProvider(now)));
+        var function = new ConsoleChartsFunction(new DeliveryHistory(tables, new FakeTimeProvider(now)), LocalOperators());
         var request = new FakeHttpRequestData(new FakeFunctionContext(), "GET", new Uri("http://localhost:7071/api/console/charts"), null);
         var response = (FakeHttpResponseData)await function.Show(request, CancellationToken.None);
         var json = response.ReadJson();
         var charts = json.RootElement.GetProperty("charts").EnumerateArray()
             .ToDictionary(c => c.GetProperty("id").GetString()!, c => XElement.Parse(c.GetProperty("svg").GetString()!));
         return (json, charts);
+    }
+
+    /// <summary>Operator access as <c>func start</c> runs it: local development, no sign-in (the gate has tests of its own).</summary>
+    private static StoriesFunctions.Operators.OperatorAccess LocalOperators()
+    {
+        var services = Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions.AddHttpClient(new Microsoft.Extensions.DependencyInjection.ServiceCollection());
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        return new StoriesFunctions.Operators.OperatorAccess(
+            Microsoft.Extensions.Options.Options.Create(new StoriesFunctions.Operators.OperatorOptions { LocalDevelopment = true }),
+            new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(),
+            Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IHttpClientFactory>(provider),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<StoriesFunctions.Operators.OperatorAccess>.Instance);
     }
 
     private static TableEntity Row(DateTimeOffset minute, string instance, long received, long delivered, long retried, long deadLettered) =>

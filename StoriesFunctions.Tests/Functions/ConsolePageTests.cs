@@ -23,14 +23,18 @@ public class ConsolePageTests
     }
 
     [Test]
+    public void ContentSecurityPolicy_EntraToSignIn_IsTheOneOtherOriginTheScriptMayCall() =>
+        Assert.That(ConsolePage.ContentSecurityPolicy("https://login.microsoftonline.com"), Does.Contain("connect-src 'self' https://login.microsoftonline.com;"));
+
+    [Test]
     public void PolicyFor_NoScript_AllowsNoScript() =>
         Assert.That(ConsolePage.PolicyFor("<p>static</p>"), Does.Contain("script-src 'none';").And.Contain("style-src 'none';"));
 
     [Test]
     public void ContentSecurityPolicy_TheConsole_OneScriptAndOneStyleByHashAndNoUnsafeInline()
     {
-        var policy = ConsolePage.ContentSecurityPolicy;
-        var page = Encoding.UTF8.GetString(ConsolePage.Bytes);
+        var policy = ConsolePage.ContentSecurityPolicy();
+        var page = ConsolePage.Html;
 
         Assert.Multiple(() =>
         {

@@ -59,6 +59,9 @@ public sealed class HostCluster : IAsyncDisposable
         ["Stories__BaseUrl"] = storiesBaseUrl.AbsoluteUri,
         ["Stories__QuickRetryDelay"] = "00:00:00.100",
         ["Stories__RateLimit"] = "100000/1s",
+        ["Segment__AllowUnsignedCalls"] = "true",
+        ["Erasure__HashKey"] = "test-erasure-hash-key-0123456789abcdef",
+        ["Operators__LocalDevelopment"] = "true",
 
         // host.json keeps the host's per-invocation lines (and the worker's Information lines it relays) to warnings,
         // for the telemetry bill; the tests read some of those lines in the host's output.

@@ -59,6 +59,7 @@ public sealed class AppSettingsTests(string hostingPlan)
 
     [TestCase("Stories__ApiKey", "Stories--ApiKey")]
     [TestCase("Segment__SharedSecret", "Segment--SharedSecret")]
+    [TestCase("Erasure__HashKey", "Erasure--HashKey")]
     public void Secret_Setting_IsAKeyVaultReference(string name, string secret)
     {
         string vaultName = (string)snapshot.Single("Microsoft.KeyVault/vaults")["name"]!;
@@ -93,6 +94,7 @@ public sealed class AppSettingsTests(string hostingPlan)
     [TestCase("Stories__QuickRetryDelay", "00:00:01")]
     [TestCase("Delivery__InvocationBudget", "00:02:00")]
     [TestCase("Segment__MaxBodyBytes", "8388608")]
+    [TestCase("Segment__SignatureScope", "either")]
     [TestCase("Delivery__InitialRetryDelay", "00:00:30")]
     [TestCase("Delivery__MaxRetryDelay", "01:00:00")]
     [TestCase("Delivery__MaxAttempts", "10")]
@@ -107,7 +109,13 @@ public sealed class AppSettingsTests(string hostingPlan)
     public void EverySampleSetting_IsDeployedWithTheSameDefault()
     {
         var sample = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryLayout.Root, "local.settings.sample.json")))!["Values"]!.AsObject();
-        var local = new[] { "FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "Stories__ApiKey", "Segment__SharedSecret" };
+        // Local-only, or deployed differently: secrets come from Key Vault (the second one only while rotating), and
+        // only local runs accept unsigned webhook calls.
+        var local = new[]
+        {
+            "FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "Stories__ApiKey", "Segment__SharedSecret", "Segment__SecondSharedSecret", "Erasure__HashKey",
+            "Segment__AllowUnsignedCalls", "Operators__LocalDevelopment", "Operators__TenantId", "Operators__ClientId",
+        };
 
         using (Assert.EnterMultipleScope())
         {
@@ -117,4 +125,23 @@ public sealed class AppSettingsTests(string hostingPlan)
             }
         }
     }
+
+    [Test]
+    public void Operators_SignIn_IsRequiredWithTheDeploymentsTenant()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Setting("Operators__LocalDevelopment"), Is.EqualTo("false"));
+            Assert.That(Setting("Operators__TenantId"), Is.EqualTo(DeploymentSnapshot.TenantId));
+            Assert.That(Setting("Operators__ClientId"), Is.Empty, "until the app registration's id is given, nobody is let in");
+            Assert.That(Setting("Operators__Role"), Is.EqualTo("Operator"));
+        }
+    }
+
+    [Test]
+    public void Webhook_UnsignedCalls_AreRefused()
+    {
+        Assert.That(Setting("Segment__AllowUnsignedCalls"), Is.EqualTo("false"));
+    }
+
 }

@@ -23,6 +23,7 @@ internal sealed class DeploymentSnapshot
         ["AZURE_ENV_NAME"] = EnvironmentName,
         ["STORIES_API_KEY"] = "stories-key-4f1c9e",
         ["SEGMENT_SHARED_SECRET"] = "segment-secret-7b2d0a",
+        ["ERASURE_HASH_KEY"] = "erasure-hash-key-5e8a31c0d94b27f6a1e3",
         ["ALERT_EMAIL"] = "ops@example.com",
     };
 

@@ -72,6 +72,7 @@ public sealed class MainBicepTests
 
     [TestCase("storiesApiKey")]
     [TestCase("segmentSharedSecret")]
+    [TestCase("erasureHashKey")]
     public void Build_SecretParameter_IsSecureString(string parameter)
     {
         var template = JsonNode.Parse(build.StandardOutput)!;

@@ -19,6 +19,7 @@ public sealed class ParameterFilesTests
     [TestCase("location", "AZURE_LOCATION")]
     [TestCase("storiesApiKey", "STORIES_API_KEY")]
     [TestCase("segmentSharedSecret", "SEGMENT_SHARED_SECRET")]
+    [TestCase("erasureHashKey", "ERASURE_HASH_KEY")]
     [TestCase("alertEmail", "ALERT_EMAIL")]
     public void AzdParameters_Parameter_ReadsItsEnvironmentVariable(string parameter, string variable)
     {
@@ -31,6 +32,7 @@ public sealed class ParameterFilesTests
 
     [TestCase("storiesApiKey", "STORIES_API_KEY")]
     [TestCase("segmentSharedSecret", "SEGMENT_SHARED_SECRET")]
+    [TestCase("erasureHashKey", "ERASURE_HASH_KEY")]
     [TestCase("alertEmail", "ALERT_EMAIL")]
     public void Bicepparam_Parameter_ReadsItsEnvironmentVariableWithoutDefault(string parameter, string variable)
     {

@@ -14,7 +14,7 @@ namespace StoriesFunctions.Delivery;
 /// invocation's token is no longer used: a call that started finishes and is recorded, even while the host stops.
 /// </summary>
 public sealed class EventDelivery(
-    StoriesMapper mapper, StoriesClient stories, DeliveryClaims claims, CallOrder order, StoriesBudget budget, IOptions<StoriesOptions> storiesOptions,
+    StoriesMapper mapper, StoriesClient stories, DeliveryClaims claims, CallOrder order, StoriesBudget budget, Erasure.ErasedUsers erased, IOptions<StoriesOptions> storiesOptions,
     Telemetry.ForwarderMetrics metrics, TimeProvider time, Microsoft.Extensions.Logging.ILogger<EventDelivery> logger)
 {
     private readonly TimeSpan _call = storiesOptions.Value.CallTimeout;
@@ -79,6 +79,14 @@ public sealed class EventDelivery(
                 return DeliveryOutcome.Held(type, claim.HeldUntil);
             case ClaimStatus.Claimed:
                 break;
+        }
+
+        // The one check for erased users, after the claim: the lease bounds how long a post that missed an erasure can
+        // still land, which the erasure waits out before it deletes the user again (ErasureRunner.ConfirmDelay).
+        if (await erased.IsErasedAsync(item.UserId, cancellationToken).ConfigureAwait(false))
+        {
+            await claims.ReleaseAsync(claim).ConfigureAwait(false);
+            return DeliveryOutcome.Erased(type);
         }
 
         var slot = slots.At;

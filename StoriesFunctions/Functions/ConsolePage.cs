@@ -11,24 +11,28 @@ namespace StoriesFunctions.Functions;
 /// </summary>
 internal static partial class ConsolePage
 {
-    private static readonly Lazy<(byte[] Bytes, string Policy)> Page = new(() =>
+    private static readonly Lazy<(string Html, string ScriptHashes, string StyleHashes)> Page = new(() =>
     {
         using var stream = typeof(ConsolePage).Assembly.GetManifestResourceStream("StoriesFunctions.console.html")
             ?? throw new InvalidOperationException("console.html is not embedded");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        var bytes = copy.ToArray();
-        return (bytes, PolicyFor(Encoding.UTF8.GetString(bytes)));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var html = reader.ReadToEnd();
+        return (html, Hashes(ScriptElements(), html), Hashes(StyleElements(), html));
     });
 
-    public static byte[] Bytes => Page.Value.Bytes;
+    /// <summary>The page as embedded; its sign-in settings sit in a <c>&lt;meta&gt;</c> tag, outside every hashed element.</summary>
+    public static string Html => Page.Value.Html;
 
-    public static string ContentSecurityPolicy => Page.Value.Policy;
+    /// <summary>The policy for the embedded page; <paramref name="connectTo"/> is one more origin its script may call (Entra's, to sign in).</summary>
+    public static string ContentSecurityPolicy(string? connectTo = null) => Policy(Page.Value.ScriptHashes, Page.Value.StyleHashes, connectTo);
 
     /// <summary>The policy for a page whose inline <c>&lt;script&gt;</c> and <c>&lt;style&gt;</c> elements carry no attributes.</summary>
-    internal static string PolicyFor(string html) =>
-        $"default-src 'none'; script-src {Hashes(ScriptElements(), html)}; style-src {Hashes(StyleElements(), html)}; "
-        + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    internal static string PolicyFor(string html, string? connectTo = null) =>
+        Policy(Hashes(ScriptElements(), html), Hashes(StyleElements(), html), connectTo);
+
+    private static string Policy(string scripts, string styles, string? connectTo) =>
+        $"default-src 'none'; script-src {scripts}; style-src {styles}; "
+        + $"connect-src 'self'{(string.IsNullOrWhiteSpace(connectTo) ? string.Empty : " " + connectTo.Trim())}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private static string Hashes(Regex elements, string html)
     {

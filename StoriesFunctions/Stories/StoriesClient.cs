@@ -10,7 +10,7 @@ namespace StoriesFunctions.Stories;
 /// invocation itself throws. The pipeline's timeouts cover the headers; reading the body has its own
 /// <c>Stories__AttemptTimeout</c>, so a body that trickles cannot hold a claim past its lease.
 /// </summary>
-public sealed class StoriesClient(HttpClient http, Microsoft.Extensions.Options.IOptions<StoriesOptions> options)
+public sealed partial class StoriesClient(HttpClient http, Microsoft.Extensions.Options.IOptions<StoriesOptions> options)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 

@@ -1,6 +1,6 @@
 // The function app, on Flex Consumption (the default) or on the Windows Consumption plan
 // (docs/costs/hosting-plans.md). It runs as the user-assigned identity and holds no secret of
-// its own on either plan: storage is reached with the identity, the two secrets are Key Vault
+// its own on either plan: storage is reached with the identity, the secrets are Key Vault
 // references, and telemetry is sent with Entra authentication.
 
 param location string
@@ -27,6 +27,7 @@ param applicationInsightsConnectionString string
 param secretUris {
   storiesApiKey: string
   segmentSharedSecret: string
+  erasureHashKey: string
 }
 
 @description('Upper bound on instances. They share one Stories budget (Stories__RateLimit): more instances take bigger bursts, not more Stories calls. The Consumption plan stops at 200.')
@@ -62,6 +63,7 @@ var telemetrySettings = {
 var secretSettings = {
   Stories__ApiKey: '@Microsoft.KeyVault(SecretUri=${secretUris.storiesApiKey})'
   Segment__SharedSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.segmentSharedSecret})'
+  Erasure__HashKey: '@Microsoft.KeyVault(SecretUri=${secretUris.erasureHashKey})'
 }
 
 // The Consumption plan reads its runtime from app settings (Flex takes it from functionAppConfig and
