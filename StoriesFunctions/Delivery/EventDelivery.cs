@@ -68,6 +68,9 @@ public sealed class EventDelivery(
             return new DeliveryOutcome(DeliveryResult.Permanent, type, "cannot map: " + mapping.Error, null);
         }
 
+        // The erased list is made fresh for the check after the claim, so that no table read sits between slot and call.
+        await erased.RefreshIfStaleWithinAsync(Until(slots.At) + FreshnessMargin, cancellationToken).ConfigureAwait(false);
+
         // The slot's wait comes before the claim: a shutdown during it leaves nothing held.
         await WaitForAsync(slots.At, cancellationToken).ConfigureAwait(false);
         var claim = await claims.TryClaimAsync(item.MessageId, cancellationToken).ConfigureAwait(false);
@@ -130,6 +133,11 @@ public sealed class EventDelivery(
 
         return await OutcomeAsync(item, posted, type).ConfigureAwait(false);
     }
+
+    /// <summary>How long after its slot an event's check of the erased list may come: the claim, with room to spare.</summary>
+    private static readonly TimeSpan FreshnessMargin = TimeSpan.FromSeconds(2);
+
+    private TimeSpan Until(DateTimeOffset slot) => slot > time.GetUtcNow() ? slot - time.GetUtcNow() : TimeSpan.Zero;
 
     /// <summary>Waits for a slot (at most <see cref="BudgetLedger.MaxWait"/>: the budget promised no later).</summary>
     private async Task WaitForAsync(DateTimeOffset slot, CancellationToken cancellationToken)

@@ -59,6 +59,22 @@ public sealed class ErasedUsers(TableServiceClient tables, UserHash hash, TimePr
         }
     }
 
+    /// <summary>
+    /// Reloads the list now if it would be stale within <paramref name="within"/>: delivery calls this before it waits
+    /// for its Stories slot, so that the check after the claim finds a fresh list and the post keeps its slot instead
+    /// of waiting on a table read (a late call can meet a fixed window that another call already filled).
+    /// </summary>
+    public async Task RefreshIfStaleWithinAsync(TimeSpan within, CancellationToken cancellationToken)
+    {
+        if (_snapshot is { } fresh && time.GetElapsedTime(fresh.LoadedAt) + within < RefreshInterval)
+        {
+            return;
+        }
+
+        _snapshot = null;
+        await CurrentAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<HashSet<string>> CurrentAsync(CancellationToken cancellationToken)
     {
         if (_snapshot is { } fresh && time.GetElapsedTime(fresh.LoadedAt) < RefreshInterval)
