@@ -79,13 +79,19 @@ public class StorageOutageUnderHostTests
             + $"slowest answer {(duringCut.IsEmpty ? 0 : duringCut.Max(c => c.Took.TotalSeconds)):0.0} s; {refused.Count} calls re-sent after it; "
             + $"settled {settled.TotalSeconds:0} s after the last call; hosts that shut themselves down and were started again: {restarted}"));
         TestContext.Out.WriteLine(outcome.Figures);
+        foreach (string call in load.Unanswered)
+        {
+            TestContext.Out.WriteLine("no answer: " + call);
+        }
 
         Assert.Multiple(() =>
         {
             // A host that shut itself down answers nothing (or 500 for the call it was running): not acknowledged either.
             Assert.That(duringCut, Is.Not.Empty, "calls were made while storage was cut");
             Assert.That(duringCut.Where(c => c.Status is >= 200 and < 300), Is.Empty, "no call is acknowledged while storage is cut, so Segment retries each");
-            Assert.That(duringCut.Count(c => c.Status == 503), restarted == 0 ? Is.EqualTo(duringCut.Count) : Is.GreaterThan(0), "a running host answers 503");
+            // A call may also go unanswered within the client's 30 s on a loaded machine: not acknowledged, so Segment
+            // retries it, as the test does above; every answer a running host gives is 503.
+            Assert.That(duringCut.Count(c => c.Status == 503), restarted == 0 ? Is.EqualTo(duringCut.Count(c => c.Status is not null)) : Is.GreaterThan(0), "a running host answers 503");
             outcome.AssertEachCreatedOnce();
         });
     }
