@@ -81,7 +81,7 @@ public sealed class WebhookIngest(
             timeout.CancelAfter(QueueWriteTimeout);
             await queue.SendAsync(envelopes, null, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or AggregateException or OperationCanceledException or InvalidOperationException or HttpRequestException)
+        catch (Exception ex) when (ex.IsStorageFailure(cancellationToken) || ex is OperationCanceledException or InvalidOperationException)
         {
             Log.QueueWriteFailed(logger, ex, sorted.Accepted.Count);
             return IngestResult.Refused(503, "events could not be queued; retry later");

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using Polly.Timeout;
 
@@ -32,6 +33,11 @@ public sealed partial class StoriesClient(HttpClient http, Microsoft.Extensions.
         catch (HttpRequestException ex)
         {
             return StoriesResponse.NoAnswer(ex.HttpRequestError.ToString());
+        }
+        catch (SocketException ex)
+        {
+            // A connection reset while it opens can surface unwrapped from .NET's connection pool.
+            return StoriesResponse.NoAnswer(ex.SocketErrorCode.ToString());
         }
         catch (TimeoutRejectedException)
         {
@@ -75,7 +81,7 @@ public sealed partial class StoriesClient(HttpClient http, Microsoft.Extensions.
                 length = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, reading.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when ((ex is OperationCanceledException or IOException or HttpRequestException) && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when ((ex is OperationCanceledException or IOException or SocketException or HttpRequestException) && !cancellationToken.IsCancellationRequested)
         {
             return null;
         }
