@@ -19,6 +19,8 @@ internal static class InstanceReport
         ("webhook: warm calls answered 200, %", r => r.Ingest.WarmAccepted * 100),
         ("webhook: host + worker peak RSS, MiB", r => Mib(r.Ingest.Memory.HostAndWorker)),
         ("webhook: worker peak RSS, MiB", r => Mib(r.Ingest.Memory.Worker)),
+        ("webhook: host + worker RSS at Running, MiB", r => Mib(r.Ingest.Memory.AtStart)),
+        ("webhook: file pages both map (counted twice above), MiB", r => Mib(r.Ingest.Memory.SharedFiles)),
         ("webhook: periods throttled, %", r => r.Ingest.Throttling.ThrottledShare * 100),
         ("webhook: cores used during the calls", r => r.Ingest.CoresUsed),
         ("delivery: func start to Running, s", r => r.Drain.Start.TotalSeconds),
@@ -27,6 +29,7 @@ internal static class InstanceReport
         ("delivery: host + worker CPU s per 100 events", r => r.Drain.CpuSecondsPer100),
         ("delivery: host + worker peak RSS, MiB", r => Mib(r.Drain.Memory.HostAndWorker)),
         ("delivery: worker peak RSS, MiB", r => Mib(r.Drain.Memory.Worker)),
+        ("delivery: file pages both map (counted twice above), MiB", r => Mib(r.Drain.Memory.SharedFiles)),
         ("delivery: periods throttled, %", r => r.Drain.Throttling.ThrottledShare * 100),
         ("delivery: cores used while draining", r => r.Drain.CoresUsed),
     ];
@@ -83,7 +86,7 @@ internal static class InstanceReport
         (unit == "×" || Math.Abs(value) < 10 ? value.ToString("0.00", CultureInfo.InvariantCulture) : value.ToString("0", CultureInfo.InvariantCulture)) + unit;
 
     private static string Peaks(MemoryPeak peak) =>
-        string.Create(CultureInfo.InvariantCulture, $"{Mib(peak.HostAndWorker):0} / {Mib(peak.Worker):0} / {Mib(peak.SampledSum):0}");
+        string.Create(CultureInfo.InvariantCulture, $"{Mib(peak.HostAndWorker):0} / {Mib(peak.Worker):0} / {Mib(peak.SampledSum):0} (at Running {Mib(peak.AtStart):0}, both map {Mib(peak.SharedFiles):0})");
 
     private static double Mib(long bytes) => bytes / 1048576.0;
 }

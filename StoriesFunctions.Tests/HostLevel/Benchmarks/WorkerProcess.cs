@@ -82,6 +82,31 @@ internal sealed record WorkerProcess(int Pid)
     /// <summary>Peak resident set since the process started, bytes.</summary>
     public long PeakResidentBytes => Status("VmHWM:");
 
+    /// <summary>
+    /// Resident bytes per mapped file (<c>/proc/PID/smaps</c>): the runtime's own files are mapped by host and worker
+    /// alike, and a memory cgroup charges those pages once where a sum of RSS counts them twice.
+    /// </summary>
+    public Dictionary<string, long> ResidentByFile()
+    {
+        var files = new Dictionary<string, long>(StringComparer.Ordinal);
+        string? file = null;
+        foreach (var line in File.ReadLines($"/proc/{Pid}/smaps"))
+        {
+            if (line.Length > 0 && char.IsAsciiHexDigit(line[0]) && line.Contains('-', StringComparison.Ordinal))
+            {
+                // "start-end perms offset dev inode [path]": a file mapping's path starts with '/'.
+                int slash = line.IndexOf(" /", StringComparison.Ordinal);
+                file = slash < 0 ? null : line[(slash + 1)..];
+            }
+            else if (file is not null && line.StartsWith("Rss:", StringComparison.Ordinal))
+            {
+                files[file] = files.GetValueOrDefault(file) + (long.Parse(line[4..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024);
+            }
+        }
+
+        return files;
+    }
+
     private static string ThreadName(string taskDirectory)
     {
         try
