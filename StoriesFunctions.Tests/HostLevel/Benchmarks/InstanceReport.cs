@@ -72,6 +72,7 @@ internal static class InstanceReport
     private static List<double> Ratios(IReadOnlyList<InstanceRun> runs, InstanceVariant variant, InstanceVariant baseline, Func<InstanceRun, double> value) =>
         runs.Where(r => r.Variant == variant)
             .Join(runs.Where(r => r.Variant == baseline), r => r.Round, r => r.Round, (v, b) => value(v) / value(b))
+            .Where(double.IsFinite) // a baseline of 0 (e.g. never throttled) has no ratio
             .ToList();
 
     /// <summary>"412 (401–430)": the median and the range; a single value alone.</summary>

@@ -86,18 +86,27 @@ internal sealed class InstanceUnderQuota(HostCluster cluster, CpuQuota quota, Te
     }
 
     /// <summary>
-    /// One signed 4,000-event array, timed from sending to the whole answer read. 200 or 503 (the queue write passed its
-    /// 4 s) are outcomes to report; anything else fails the benchmark.
+    /// One signed 4,000-event array, timed from sending to the whole answer read. Every answer is an outcome to report:
+    /// 503 when the queue write passed its 4 s, 500 or none at all (status 0) when a setting starved the worker.
     /// </summary>
     private async Task<WebhookCall> PostBatchAsync(string call, CancellationToken cancellationToken)
     {
         byte[] body = SampleEvents.ArrayBody($"{call}-{Guid.NewGuid():N}", SampleEvents.BatchSize);
         string signature = SampleEvents.Sign(body);
         var clock = Stopwatch.StartNew();
-        using var response = await Host.PostAsync("api/segment", body, signature, cancellationToken);
-        string answer = await response.Content.ReadAsStringAsync(cancellationToken);
-        var answered = new WebhookCall(clock.Elapsed.TotalMilliseconds, (int)response.StatusCode);
-        Assert.That(answered.Status, Is.AnyOf(200, 503), answer);
+        int status;
+        try
+        {
+            using var response = await Host.PostAsync("api/segment", body, signature, cancellationToken);
+            _ = await response.Content.ReadAsStringAsync(cancellationToken);
+            status = (int)response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            status = 0;
+        }
+
+        var answered = new WebhookCall(clock.Elapsed.TotalMilliseconds, status);
         await cluster.Events.ClearMessagesAsync(cancellationToken);
         return answered;
     }
