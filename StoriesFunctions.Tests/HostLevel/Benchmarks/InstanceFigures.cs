@@ -15,10 +15,11 @@ internal sealed record InstanceVariant(InstanceSize Size, string Name, IReadOnly
 }
 
 /// <summary>
-/// One webhook call: from sending to the whole answer read, and its status. The app answers 503 when the queue write
-/// would pass 4 s (Segment then retries), so a fast answer can still be a refusal.
+/// One webhook call: from sending to the whole answer read, its status, and the CPU host and worker spent meanwhile.
+/// The app answers 503 when the queue write would pass 4 s (Segment then retries), so a fast answer can still be a
+/// refusal. CPU ÷ the quota's cores is the least the answer can take under that quota, whatever else runs on the machine.
 /// </summary>
-internal sealed record WebhookCall(double Ms, int Status)
+internal sealed record WebhookCall(double Ms, int Status, double CpuMs)
 {
     public bool Accepted => Status == 200;
 
@@ -38,6 +39,8 @@ internal sealed record IngestFigures(
     public double WarmMedianMs => Support.PairedRuns.Median(Warm.Select(c => c.Ms));
 
     public double WarmWorstMs => Warm.Max(c => c.Ms);
+
+    public double WarmCpuMedianMs => Support.PairedRuns.Median(Warm.Select(c => c.CpuMs));
 
     /// <summary>Share of the warm calls answered 200 (all events queued).</summary>
     public double WarmAccepted => Warm.Count(c => c.Accepted) / (double)Warm.Count;

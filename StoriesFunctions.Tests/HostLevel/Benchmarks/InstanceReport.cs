@@ -17,6 +17,9 @@ internal static class InstanceReport
         ("webhook: 4,000-event call, warm median, ms", r => r.Ingest.WarmMedianMs),
         ("webhook: 4,000-event call, warm worst, ms", r => r.Ingest.WarmWorstMs),
         ("webhook: warm calls answered 200, %", r => r.Ingest.WarmAccepted * 100),
+        ("webhook: host + worker CPU, cold call, ms", r => r.Ingest.Cold.CpuMs),
+        ("webhook: host + worker CPU, warm call (median), ms", r => r.Ingest.WarmCpuMedianMs),
+        ("webhook: warm CPU ÷ the quota's cores: the answer's floor, ms", r => r.Ingest.WarmCpuMedianMs / r.Variant.Size.Cores),
         ("webhook: host + worker peak RSS, MiB", r => Mib(r.Ingest.Memory.HostAndWorker)),
         ("webhook: worker peak RSS, MiB", r => Mib(r.Ingest.Memory.Worker)),
         ("webhook: host + worker RSS at Running, MiB", r => Mib(r.Ingest.Memory.AtStart)),
@@ -36,7 +39,7 @@ internal static class InstanceReport
 
     public static void PrintHeader()
     {
-        TestContext.Out.WriteLine("| variant | round | start s | cold ms (status if not 200) | warm ms (7 calls) | webhook peak RSS host+worker / worker / sampled sum MiB | throttled, cores used | GC host; worker "
+        TestContext.Out.WriteLine("| variant | round | start s | cold ms (status if not 200) | warm ms (7 calls); CPU ms cold, warm median | webhook peak RSS host+worker / worker / sampled sum MiB | throttled, cores used | GC host; worker "
             + "| delivery start s | events, messages | drain s | events/s | active s | CPU s | delivery peak RSS host+worker / worker / sampled sum MiB | throttled, cores used | load before → after |");
         TestContext.Out.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     }
@@ -46,7 +49,7 @@ internal static class InstanceReport
     {
         var (i, d) = (run.Ingest, run.Drain);
         string row = string.Create(CultureInfo.InvariantCulture,
-            $"| {run.Variant} | {run.Round} | {i.Start.TotalSeconds:0.0} | {i.Cold} | {string.Join(", ", i.Warm)} "
+            $"| {run.Variant} | {run.Round} | {i.Start.TotalSeconds:0.0} | {i.Cold} | {string.Join(", ", i.Warm)}; CPU {i.Cold.CpuMs:0}, {i.WarmCpuMedianMs:0} "
             + $"| {Peaks(i.Memory)} | {i.Throttling.ThrottledShare:P0}, {i.CoresUsed:0.00} | {i.HostGc}; {i.WorkerGc} "
             + $"| {d.Start.TotalSeconds:0.0} | {d.Events}, {d.Messages} | {d.Drain.TotalSeconds:0.0} | {d.EventsPerSecond:0} | {d.Active.TotalSeconds:0.0} | {d.Cpu.TotalSeconds:0.0} "
             + $"| {Peaks(d.Memory)} | {d.Throttling.ThrottledShare:P0}, {d.CoresUsed:0.00} | {run.Load} |");
@@ -80,8 +83,16 @@ internal static class InstanceReport
     {
         0 => "–",
         1 => Format(values[0], unit),
-        _ => $"{Format(PairedRuns.Median(values), unit)} ({Format(values.Min(), "")}–{Format(values.Max(), unit)})",
+        _ => $"{Format(Median(values), unit)} ({Format(values.Min(), "")}–{Format(values.Max(), unit)})",
     };
+
+    /// <summary>The middle value, or the mean of the two middle ones: with two rounds, nearest rank would show the lower.</summary>
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
 
     private static string Format(double value, string unit) =>
         (unit == "×" || Math.Abs(value) < 10 ? value.ToString("0.00", CultureInfo.InvariantCulture) : value.ToString("0", CultureInfo.InvariantCulture)) + unit;

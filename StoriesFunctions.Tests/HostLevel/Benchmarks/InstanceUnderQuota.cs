@@ -93,6 +93,7 @@ internal sealed class InstanceUnderQuota(HostCluster cluster, CpuQuota quota, Te
     {
         byte[] body = SampleEvents.ArrayBody($"{call}-{Guid.NewGuid():N}", SampleEvents.BatchSize);
         string signature = SampleEvents.Sign(body);
+        var cpu = CpuTime();
         var clock = Stopwatch.StartNew();
         int status;
         try
@@ -106,7 +107,7 @@ internal sealed class InstanceUnderQuota(HostCluster cluster, CpuQuota quota, Te
             status = 0;
         }
 
-        var answered = new WebhookCall(clock.Elapsed.TotalMilliseconds, status);
+        var answered = new WebhookCall(clock.Elapsed.TotalMilliseconds, status, (CpuTime() - cpu).TotalMilliseconds);
         await cluster.Events.ClearMessagesAsync(cancellationToken);
         return answered;
     }
