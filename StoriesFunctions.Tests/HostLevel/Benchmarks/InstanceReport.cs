@@ -1,5 +1,4 @@
 using System.Globalization;
-using StoriesFunctions.Tests.Support;
 
 namespace StoriesFunctions.Tests.HostLevel.Benchmarks;
 
