@@ -49,8 +49,8 @@ internal sealed record IngestFigures(
 /// <summary>
 /// The delivery's lifetime: a backlog of <paramref name="Events"/> in <paramref name="Messages"/> queue messages drained
 /// from Stories' first call to its last acceptance (<paramref name="Drain"/>), the time with at least one invocation
-/// running (<paramref name="Active"/>: what Flex Consumption bills), host and worker CPU from <c>Running</c> to the last
-/// acceptance and the cores that makes (<paramref name="CoresUsed"/>), memory peaks and throttling.
+/// running (<paramref name="Active"/>: what Flex Consumption bills), host and worker CPU from <c>Running</c> until the
+/// queue is empty and the cores that makes (<paramref name="CoresUsed"/>), memory peaks and throttling.
 /// </summary>
 internal sealed record DrainFigures(
     TimeSpan Start, int Events, int Messages, TimeSpan Drain, TimeSpan Active, TimeSpan Cpu, double CoresUsed, MemoryPeak Memory, CpuThrottling Throttling)
