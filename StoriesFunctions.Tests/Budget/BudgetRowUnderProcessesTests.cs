@@ -29,6 +29,7 @@ public class BudgetRowUnderProcessesTests
     private static readonly TimeSpan StartUp = TimeSpan.FromSeconds(60);
 
     [Test]
+    [Category(TestCategories.Slow)]
     public async Task AskAsync_EightProcessesOnOneRow_NoAskFailsAndNoWindowExceedsTheLimit()
     {
         var azurite = await Azurite.EnsureStartedAsync();

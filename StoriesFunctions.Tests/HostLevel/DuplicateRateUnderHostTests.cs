@@ -19,6 +19,7 @@ public class DuplicateRateUnderHostTests
 
 
     [Test]
+    [Category(TestCategories.Slow)]
     [CancelAfter(300_000)]
     public async Task TwoThousandEventsThreeCopiesTwoInstances_EveryEventCreatedExactlyOnce(CancellationToken cancellationToken)
     {

@@ -20,8 +20,8 @@ namespace StoriesFunctions.Tests.HostLevel;
 public class RateLimitUnderHostTests
 {
     [TestCase(2, 10, 1, 150)]
-    [TestCase(2, 40, 12, 120)]
-    [TestCase(4, 10, 1, 200)]
+    [TestCase(2, 40, 12, 120, Category = TestCategories.Slow)]
+    [TestCase(4, 10, 1, 200, Category = TestCategories.Slow)]
     [CancelAfter(300_000)]
     public async Task BacklogUnderTheLimit_DrainsAtTheLimitWithoutRefusalsOrLosses(int instances, int limit, int windowSeconds, int events, CancellationToken cancellationToken)
     {

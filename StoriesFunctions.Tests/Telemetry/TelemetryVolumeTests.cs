@@ -59,8 +59,8 @@ public class TelemetryVolumeTests
     }
 
     [TestCase(false, 300, 300, TestName = "Telemetry_BatchedEvents_DefaultSettings")]
-    [TestCase(false, 200, 1, TestName = "Telemetry_SingleEventCalls_DefaultSettings")]
-    [TestCase(true, 300, 300, TestName = "Telemetry_BatchedEvents_EventTracesOn")]
+    [TestCase(false, 200, 1, TestName = "Telemetry_SingleEventCalls_DefaultSettings", Category = TestCategories.Slow)]
+    [TestCase(true, 300, 300, TestName = "Telemetry_BatchedEvents_EventTracesOn", Category = TestCategories.Slow)]
     public async Task Telemetry_PerEvent_MeasuredAndFailuresStillTraced(bool eventTraces, int events, int perCall)
     {
         var channel = new CapturingChannel();
