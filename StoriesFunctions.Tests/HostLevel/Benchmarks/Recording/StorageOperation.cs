@@ -1,0 +1,91 @@
+namespace StoriesFunctions.Tests.HostLevel.Benchmarks.Recording;
+
+/// <summary>
+/// Names a storage request by its REST API operation, from its method, path and query alone: what the summary counts
+/// by, so that a polling rate or a lease renewal rate can be read off a recording.
+/// </summary>
+internal static class StorageOperation
+{
+    public static string Name(StorageRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // The path starts with the account (/devstoreaccount1/...); what follows addresses the resource.
+        string[] segments = request.Path.Split('/', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(Uri.UnescapeDataString).ToArray();
+        var query = Query(request.Query);
+        return request.Service switch
+        {
+            StorageService.Queue => Queue(request.Method, segments, query),
+            StorageService.Blob => Blob(request.Method, segments, query, request.LeaseAction),
+            StorageService.Table => Table(request.Method, segments),
+        };
+    }
+
+    private static string Queue(string method, string[] segments, Dictionary<string, string> query) => (method, segments.Length) switch
+    {
+        ("GET", 0) => "ListQueues",
+        (_, 1) when query.ContainsKey("comp") => method is "GET" or "HEAD" ? "GetQueueMetadata" : "SetQueueMetadata",
+        ("PUT", 1) => "CreateQueue",
+        ("DELETE", 1) => "DeleteQueue",
+        ("GET", 2) => query.TryGetValue("peekonly", out string? peek) && peek == "true" ? "PeekMessages" : "GetMessages",
+        ("POST", 2) => "PutMessage",
+        ("DELETE", 2) => "ClearMessages",
+        ("DELETE", 3) => "DeleteMessage",
+        ("PUT", 3) => "UpdateMessage",
+        _ => $"queue {method}",
+    };
+
+    private static string Blob(string method, string[] segments, Dictionary<string, string> query, string? leaseAction)
+    {
+        query.TryGetValue("comp", out string? comp);
+        if (comp == "lease")
+        {
+            string action = leaseAction ?? "unknown";
+            return string.Concat(char.ToUpperInvariant(action[0]).ToString(), action[1..], segments.Length > 1 ? "Lease" : "ContainerLease");
+        }
+
+        return (method, segments.Length, comp) switch
+        {
+            ("GET", 0, "list") => "ListContainers",
+            ("GET", 1, "list") => "ListBlobs",
+            ("PUT", 1, null) => "CreateContainer",
+            ("GET" or "HEAD", 1, _) => "GetContainerProperties",
+            ("DELETE", 1, _) => "DeleteContainer",
+            ("GET", > 1, null) => "GetBlob",
+            ("HEAD", > 1, _) => "GetBlobProperties",
+            ("GET", > 1, _) => $"GetBlob{Capitalized(comp)}",
+            ("PUT", > 1, null) => "PutBlob",
+            ("PUT", > 1, _) => $"SetBlob{Capitalized(comp)}",
+            ("DELETE", > 1, _) => "DeleteBlob",
+            _ => $"blob {method}",
+        };
+    }
+
+    private static string Table(string method, string[] segments)
+    {
+        string resource = segments.Length == 0 ? string.Empty : segments[0];
+        bool tables = resource.StartsWith("Tables", StringComparison.Ordinal);
+        return (method, tables, resource) switch
+        {
+            ("POST", false, "$batch") => "EntityGroupTransaction",
+            ("GET", true, _) => "QueryTables",
+            ("POST", true, _) => "CreateTable",
+            ("DELETE", true, _) => "DeleteTable",
+            ("GET", false, _) => "QueryEntities",
+            ("POST", false, _) => "InsertEntity",
+            ("PUT", false, _) => "UpdateEntity",
+            ("MERGE" or "PATCH", false, _) => "MergeEntity",
+            ("DELETE", false, _) => "DeleteEntity",
+            _ => $"table {method}",
+        };
+    }
+
+    private static Dictionary<string, string> Query(string query) =>
+        query.Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .GroupBy(pair => Uri.UnescapeDataString(pair[0]).ToLowerInvariant())
+            .ToDictionary(group => group.Key, group => group.First() is { Length: 2 } pair ? Uri.UnescapeDataString(pair[1]).ToLowerInvariant() : string.Empty);
+
+    private static string Capitalized(string? word) =>
+        string.IsNullOrEmpty(word) ? string.Empty : string.Concat(char.ToUpperInvariant(word[0]).ToString(), word[1..]);
+}

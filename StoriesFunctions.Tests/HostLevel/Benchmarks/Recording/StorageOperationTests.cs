@@ -1,0 +1,39 @@
+namespace StoriesFunctions.Tests.HostLevel.Benchmarks.Recording;
+
+/// <summary>Requests as the Azure SDKs and the host send them are named by their REST operation, which the summary counts.</summary>
+public class StorageOperationTests
+{
+    private static readonly TestCaseData[] Cases =
+    [
+        Case(StorageService.Queue, "GET /devstoreaccount1/segment-events/messages?numofmessages=16&visibilitytimeout=600", "GetMessages"),
+        Case(StorageService.Queue, "GET /devstoreaccount1/segment-events/messages?numofmessages=32&peekonly=true", "PeekMessages"),
+        Case(StorageService.Queue, "POST /devstoreaccount1/segment-events/messages?messagettl=-1", "PutMessage"),
+        Case(StorageService.Queue, "DELETE /devstoreaccount1/segment-events/messages/0b5e?popreceipt=AgAAAA%3D%3D", "DeleteMessage"),
+        Case(StorageService.Queue, "PUT /devstoreaccount1/segment-events/messages/0b5e?popreceipt=x&visibilitytimeout=30", "UpdateMessage"),
+        Case(StorageService.Queue, "GET /devstoreaccount1/segment-events?comp=metadata", "GetQueueMetadata"),
+        Case(StorageService.Queue, "PUT /devstoreaccount1/segment-events", "CreateQueue"),
+        Case(StorageService.Blob, "PUT /devstoreaccount1/azure-webjobs-hosts/locks/host/host?comp=lease", "RenewLease", "x-ms-lease-action: renew"),
+        Case(StorageService.Blob, "PUT /devstoreaccount1/azure-webjobs-hosts/locks/host/host?comp=lease", "AcquireLease", "x-ms-lease-action: acquire"),
+        Case(StorageService.Blob, "GET /devstoreaccount1/azure-webjobs-hosts/timers/h/Functions.BacklogGauges/status", "GetBlob"),
+        Case(StorageService.Blob, "PUT /devstoreaccount1/azure-webjobs-hosts/timers/h/Functions.BacklogGauges/status", "PutBlob"),
+        Case(StorageService.Blob, "PUT /devstoreaccount1/azure-webjobs-hosts?restype=container", "CreateContainer"),
+        Case(StorageService.Blob, "GET /devstoreaccount1/azure-webjobs-hosts?restype=container&comp=list&prefix=x", "ListBlobs"),
+        Case(StorageService.Table, "POST /devstoreaccount1/Tables", "CreateTable"),
+        Case(StorageService.Table, "DELETE /devstoreaccount1/Tables('delivered20261130')", "DeleteTable"),
+        Case(StorageService.Table, "GET /devstoreaccount1/delivered20261130(PartitionKey='a',RowKey='b')", "QueryEntities"),
+        Case(StorageService.Table, "POST /devstoreaccount1/delivered20261130", "InsertEntity"),
+        Case(StorageService.Table, "PUT /devstoreaccount1/storiesbudget(PartitionKey='a',RowKey='b')", "UpdateEntity"),
+        Case(StorageService.Table, "MERGE /devstoreaccount1/storiesbudget(PartitionKey='a',RowKey='b')", "MergeEntity"),
+        Case(StorageService.Table, "POST /devstoreaccount1/$batch", "EntityGroupTransaction"),
+    ];
+
+    [TestCaseSource(nameof(Cases))]
+    public string Name_RequestHead_IsItsRestOperation(string service, string head) =>
+        StorageRequest.Parse(Enum.Parse<StorageService>(service), head, DateTimeOffset.UnixEpoch).Operation;
+
+    private static TestCaseData Case(StorageService service, string requestLine, string operation, string? header = null)
+    {
+        string head = $"{requestLine} HTTP/1.1\r\nHost: 127.0.0.1\r\n{(header is null ? string.Empty : header + "\r\n")}\r\n";
+        return new TestCaseData(service.ToString(), head).Returns(operation).SetArgDisplayNames(requestLine.Split(' ')[0], operation);
+    }
+}
