@@ -48,7 +48,6 @@ public class TenantRecordingBenchmark
                 Assert.That(recording.Invocations, Is.Not.Empty, $"{run.Tenant.Name}: the host's invocation lines were read");
                 Assert.That(recording.Storage.QueueClass2, Is.Positive, $"{run.Tenant.Name}: the hosts' storage requests were counted");
                 Assert.That(recording.TelemetryBytes, Is.Positive, $"{run.Tenant.Name}: the telemetry was captured");
-                Assert.That(run.Unfinished, Is.Zero, $"{run.Tenant.Name}: every invocation of the span ended before the host stopped");
                 Assert.That(run.Tenant.MonthlyEvents is null || recording.Events > 0, $"{run.Tenant.Name}: traffic was recorded");
                 Assert.That(run.Facts(triggers).BurstsOverlap, Is.False, $"{run.Tenant.Name}: each burst's activity ends before the next burst");
             }

@@ -31,7 +31,7 @@ internal static class RecordingSummary
         var categories = run.Telemetry.GroupBy(i => i.LogCategory ?? i.Name ?? i.BaseType).OrderByDescending(g => g.Sum(i => i.Bytes)).Take(6)
             .Select(g => Invariant($"{g.Key} {g.Count()} items {g.Sum(i => i.Bytes)} B"));
         output.WriteLine(Invariant($"telemetry, largest categories: {string.Join(", ", categories)}"));
-        output.WriteLine(Invariant($"peak memory (host + worker VmHWM): {recording.PeakMemoryMiB} MiB; invocations unfinished when the host stopped: {run.Unfinished}"));
+        output.WriteLine(Invariant($"peak memory (host + worker VmHWM): {recording.PeakMemoryMiB} MiB; invocations clipped: {run.BegunBefore} begun before the span, {run.RunningPast} running past its end"));
         var bursts = BurstActivity.BusySpans(run, triggers);
         if (bursts.Count > 0)
         {

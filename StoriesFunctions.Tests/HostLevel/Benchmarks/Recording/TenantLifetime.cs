@@ -17,9 +17,6 @@ internal static class TenantLifetime
     // Every channel sends within 30 s; per-minute metrics leave at the minute's end, which is the span's end.
     private static readonly TimeSpan Flush = TimeSpan.FromSeconds(Setting("RECORDING_FLUSH_SECONDS", 45));
 
-    // Invocations begun in the span are waited for up to this long after the flush, so that their durations are known.
-    private static readonly TimeSpan EndWait = TimeSpan.FromSeconds(Setting("RECORDING_END_WAIT_SECONDS", 120));
-
     public static async Task<TenantRun> RecordAsync(Tenant tenant, string app, FunctionTriggers triggers, Azurite azurite, CancellationToken cancellationToken)
     {
         await HostStorage.ResetAsync(azurite.ConnectionString, cancellationToken);
@@ -45,12 +42,10 @@ internal static class TenantLifetime
         await RecordingWindow.DelayUntilAsync(window.End, cancellationToken);
         int peak = InstancePeakMiB(app);
         await Task.Delay(Flush, cancellationToken);
-        await WaitForSpanInvocationsAsync(host, window, cancellationToken);
         await host.StopAsync();
-        var stoppedAt = DateTimeOffset.UtcNow;
         host.Output.SaveForTest(tenant.Name);
         return new TenantRun(
-            tenant, window, traffic, HostInvocations.Read(host.Output.Lines), storage.Requests, telemetry.Items, stories.Requests, peak, stoppedAt);
+            tenant, window, traffic, HostInvocations.Read(host.Output.Lines), storage.Requests, telemetry.Items, stories.Requests, peak);
     }
 
     /// <summary>
@@ -71,15 +66,6 @@ internal static class TenantLifetime
             // The harness raises one dispatcher category to Debug to explain failed starts; that would reach App Insights.
             ["AzureFunctionsJobHost__logging__logLevel__Microsoft.Azure.WebJobs.Script.Workers.Rpc.RpcFunctionInvocationDispatcher"] = null,
         };
-
-    private static async Task WaitForSpanInvocationsAsync(FunctionsHost host, RecordingWindow window, CancellationToken cancellationToken)
-    {
-        var deadline = DateTimeOffset.UtcNow + EndWait;
-        while (HostInvocations.Read(host.Output.Lines).Any(i => window.Contains(i.Start) && i.Duration is null) && DateTimeOffset.UtcNow < deadline)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-        }
-    }
 
     /// <summary>
     /// The instance's peak: the worker's and its host's peak resident sets (<c>VmHWM</c>) added, an upper bound of their

@@ -15,19 +15,29 @@ internal sealed record TenantRun(
     IReadOnlyList<StorageRequest> AllStorage,
     IReadOnlyList<TelemetryItem> AllTelemetry,
     IReadOnlyList<RecordedRequest> AllStories,
-    int PeakMemoryMiB,
-    DateTimeOffset StoppedAt)
+    int PeakMemoryMiB)
 {
     /// <summary>The single instance each tenant runs on.</summary>
     public const string Instance = "host-1";
 
     /// <summary>
-    /// Invocations that started in the span (their whole duration counts, also past its end). One still running when the
-    /// host stopped counts until then (<see cref="Unfinished"/>).
+    /// Every invocation that ran in the span, clipped to it, like everything else the recording holds: one begun before
+    /// the span starts at the span's start, one still running at its end (or when the host stopped) ends there. A drain's
+    /// invocations can run as long as the span; counted only when they start in it, or with their whole length, they
+    /// would leave part of the span idle, or bill time outside it.
     /// </summary>
-    public IReadOnlyList<HostInvocation> Invocations => [.. AllInvocations.Where(i => Window.Contains(i.Start))];
+    public IReadOnlyList<HostInvocation> Invocations =>
+    [
+        .. AllInvocations
+            .Where(i => i.Start < Window.End && (i.Duration is null || i.Start + i.Duration > Window.Start))
+            .Select(Clipped),
+    ];
 
-    public int Unfinished => Invocations.Count(i => i.Duration is null);
+    /// <summary>Invocations running at the span's start (clipped: their <c>start</c> is <c>recordedAt</c>).</summary>
+    public int BegunBefore => AllInvocations.Count(i => i.Start < Window.Start && (i.Duration is null || i.Start + i.Duration > Window.Start));
+
+    /// <summary>Invocations still running at the span's end (clipped there).</summary>
+    public int RunningPast => AllInvocations.Count(i => i.Start < Window.End && (i.Duration is null || i.Start + i.Duration > Window.End));
 
     public IReadOnlyList<StorageRequest> Storage => [.. AllStorage.Where(r => Window.Contains(r.At))];
 
@@ -61,9 +71,16 @@ internal sealed record TenantRun(
             Math.Round(Tenant.Scale(Events, Window.Span), 1),
             Events,
             WebhookCalls,
-            [.. Invocations.Select(i => new RecordedInvocation(i.Function, triggers.Of(i.Function), Instance, i.Start.UtcDateTime, i.Duration ?? StoppedAt - i.Start))],
+            [.. Invocations.Select(i => new RecordedInvocation(i.Function, triggers.Of(i.Function), Instance, i.Start.UtcDateTime, i.Duration!.Value))],
             StorageOperations.Count(Storage),
             Telemetry.Sum(i => (long)i.Bytes),
             PeakMemoryMiB);
+    }
+
+    private HostInvocation Clipped(HostInvocation invocation)
+    {
+        var start = invocation.Start < Window.Start ? Window.Start : invocation.Start;
+        var end = invocation.Duration is { } duration && invocation.Start + duration < Window.End ? invocation.Start + duration : Window.End;
+        return invocation with { Start = start, Duration = end - start };
     }
 }

@@ -29,7 +29,7 @@ internal static class Tenants
             BatchedCompression),
         new("replay", TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(20), ReplayEvents, true, Backlog, (_, window, ct) => Quiet(window, ct),
             facts => Invariant($"A 500,000-event backlog drained once at Stories' limit (300/min): {facts.Events} events delivered in the span, {facts.Events / facts.Span.TotalMinutes:0} a minute"),
-            _ => Invariant($"none: the drain runs at Stories' real limit and the span is {ReplayEvents:N0} events' drain cut short; scale = {ReplayEvents:N0} ÷ events delivered in the span, so the wall-time items scale with the drain's real length. The backlog ({ReplayBacklog:N0} events, posted to the webhook as arrays of {ReplayArray} after the host started, delivering from then on) is queued before the span: its ingest is not in this recording (per event it costs what the batched tenant's arrays cost)")),
+            _ => Invariant($"none: the drain runs at Stories' real limit and the span is {ReplayEvents:N0} events' drain cut short; scale = {ReplayEvents:N0} ÷ events delivered in the span, so the wall-time items scale with the drain's real length. The backlog ({ReplayBacklog:N0} events, posted to the webhook as arrays of {ReplayArray} after the host started, delivering from then on) is queued before the span: its ingest is not in this recording (per event it costs what the batched tenant's arrays cost). A drain's invocations can run about as long as the span: those running at its start or end are clipped to it, so execution time is the span's own, and executions count each of them once")),
     ];
 
     private static double Month => Tenant.Month.TotalSeconds;
