@@ -17,6 +17,10 @@ internal static class TenantLifetime
     // Every channel sends within 30 s; per-minute metrics leave at the minute's end, which is the span's end.
     private static readonly TimeSpan Flush = TimeSpan.FromSeconds(Setting("RECORDING_FLUSH_SECONDS", 45));
 
+    // An invocation's request telemetry is stamped at its start and sent at its end: those begun in the span and running
+    // past it are waited for (up to this long) before the flush, or their items would be lost with the host.
+    private static readonly TimeSpan EndWait = TimeSpan.FromSeconds(Setting("RECORDING_END_WAIT_SECONDS", 150));
+
     public static async Task<TenantRun> RecordAsync(Tenant tenant, string app, FunctionTriggers triggers, Azurite azurite, CancellationToken cancellationToken)
     {
         await HostStorage.ResetAsync(azurite.ConnectionString, cancellationToken);
@@ -41,6 +45,7 @@ internal static class TenantLifetime
         var traffic = await tenant.Drive(sender, window, cancellationToken);
         await RecordingWindow.DelayUntilAsync(window.End, cancellationToken);
         int peak = InstancePeakMiB(app);
+        await WaitForSpanInvocationsAsync(host, window, cancellationToken);
         await Task.Delay(Flush, cancellationToken);
         await host.StopAsync();
         host.Output.SaveForTest(tenant.Name);
@@ -66,6 +71,15 @@ internal static class TenantLifetime
             // The harness raises one dispatcher category to Debug to explain failed starts; that would reach App Insights.
             ["AzureFunctionsJobHost__logging__logLevel__Microsoft.Azure.WebJobs.Script.Workers.Rpc.RpcFunctionInvocationDispatcher"] = null,
         };
+
+    private static async Task WaitForSpanInvocationsAsync(FunctionsHost host, RecordingWindow window, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + EndWait;
+        while (HostInvocations.Read(host.Output.Lines).Any(i => window.Contains(i.Start) && i.Duration is null) && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
+    }
 
     /// <summary>
     /// The instance's peak: the worker's and its host's peak resident sets (<c>VmHWM</c>) added, an upper bound of their
