@@ -9,7 +9,7 @@ namespace StoriesFunctions.Tests.HostLevel.Benchmarks;
 /// its own host lifetime, and writes one recording per tenant to <c>docs/costs/recordings/&lt;tenant&gt;.json</c>: the
 /// invocations by function and instance, the storage requests by meter and the telemetry bytes of a span, with the
 /// factor that makes the span a month. The billing model reads them; docs/costs/recording.md says how they are made.
-/// <c>TENANTS=idle,classic</c> records only those. A benchmark: it runs only when asked, for about 25 minutes.
+/// <c>TENANTS=idle,classic</c> records only those. A benchmark: it runs only when asked, for about 27 minutes.
 /// </summary>
 [Explicit("A benchmark: run it with --filter FullyQualifiedName~TenantRecording (docs/costs/recording.md)")]
 [Category("HostBenchmark")]
