@@ -8,6 +8,8 @@ using StoriesFunctions.Stories;
 using StoriesFunctions.Telemetry;
 using StoriesFunctions.Budget;
 using StoriesFunctions.DeadLetters;
+using StoriesFunctions.Erasure;
+using StoriesFunctions.Operators;
 using StoriesFunctions.Storage;
 
 namespace StoriesFunctions;
@@ -22,6 +24,8 @@ public static class ForwarderRegistration
             .AddSegmentIngest()
             .AddStories()
             .AddDelivery(builder.Configuration)
+            .AddErasure()
+            .AddOperators()
             .AddForwarderTelemetry();
         return builder;
     }
@@ -67,7 +71,27 @@ public static class ForwarderRegistration
         services.AddSingleton<DeadLetterJobs>();
         services.AddSingleton<DeadLetterJobRunner>();
         services.AddSingleton<DeliveryStats>();
+        services.AddSingleton<DeliveryHistory>();
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryStats>());
+        return services;
+    }
+
+    public static IServiceCollection AddErasure(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<ErasureOptions, ErasureOptionsValidator>(ErasureOptions.Section);
+        services.AddSingleton<UserHash>();
+        services.AddSingleton<ErasedUsers>();
+        services.AddSingleton<ErasureJobs>();
+        services.AddSingleton<ErasureRunner>();
+        return services;
+    }
+
+    public static IServiceCollection AddOperators(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<OperatorOptions, OperatorOptionsValidator>(OperatorOptions.Section);
+        services.AddHttpClient(OperatorAccess.MetadataClient, http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<OperatorAccess>();
+        services.AddHostedService<OperatorStartupCheck>();
         return services;
     }
 

@@ -1,6 +1,7 @@
-// StoriesFunctions on Azure: a Flex Consumption function app that takes Segment webhooks
-// and forwards them to the Stories API. Deploy with `azd up` (main.parameters.json) or
-// `az deployment sub create` (main.bicepparam); see docs/deploy-to-azure.md.
+// StoriesFunctions on Azure: a function app that takes Segment webhooks and forwards them to
+// the Stories API, on Flex Consumption by default or on the Windows Consumption plan
+// (hostingPlan). Deploy with `azd up` (main.parameters.json) or `az deployment sub create`
+// (main.bicepparam); see docs/deploy-to-azure.md and docs/costs/hosting-plans.md.
 
 targetScope = 'subscription'
 
@@ -25,9 +26,20 @@ param storiesApiKey string
 @description('Shared secret configured on the Segment Webhooks destination; stored in Key Vault as Segment--SharedSecret.')
 param segmentSharedSecret string
 
+@secure()
+@minLength(32)
+@description('Key of the keyed hash that the list of erased users holds instead of their ids (e.g. openssl rand -hex 32); stored in Key Vault as Erasure--HashKey. Changing it forgets every erasure.')
+param erasureHashKey string
+
 @minLength(3)
 @description('E-mail address that is alerted when events are dead-lettered.')
 param alertEmail string
+
+@description('Application (client) id of the Entra app registration operators sign in to (docs/deploy-to-azure.md#operators-sign-in); empty: the console and the operator API refuse everyone until it is set.')
+param operatorClientId string = ''
+
+@description('Tenant whose operators are accepted; defaults to the tenant of the deployment.')
+param operatorTenantId string = tenant().tenantId
 
 @minValue(0)
 @maxValue(3650)
@@ -38,13 +50,17 @@ param deadLetterRetentionDays int = 0
 @description('Alert when the oldest event waiting for delivery is older than this many minutes.')
 param backlogAgeAlertMinutes int = 60
 
+@allowed(['flex', 'consumption'])
+@description('flex: Flex Consumption (FC1, Linux), billed per second an instance is busy, at least 1 s. consumption: the Consumption plan on Windows (Y1), billed per execution (at least 100 ms), cheaper for light single-event traffic. See docs/costs/hosting-plans.md.')
+param hostingPlan string = 'flex'
+
 @minValue(1)
 @maxValue(1000)
-@description('Most instances Flex Consumption may run. Every instance shares one Stories budget (Stories__RateLimit), so more instances absorb bigger webhook bursts without sending Stories more.')
+@description('Most instances the app may run (the Consumption plan stops at 200). Every instance shares one Stories budget (Stories__RateLimit), so more instances absorb bigger webhook bursts without sending Stories more.')
 param maximumInstanceCount int = 40
 
 @allowed([512, 2048, 4096])
-@description('Memory of each instance, in MB.')
+@description('Memory of each Flex Consumption instance, in MB (the Consumption plan measures what each execution uses).')
 param instanceMemoryMB int = 2048
 
 @description('Base URL of the Stories API, with a trailing slash.')
@@ -73,6 +89,10 @@ param storiesQuickRetryDelay string = '00:00:01'
 @minValue(1)
 @description('Largest Segment request body accepted, in bytes.')
 param segmentMaxBodyBytes int = 8388608
+
+@allowed(['body', 'first-element', 'either'])
+@description('What a Segment X-Signature must cover. either (default) accepts batches signed on their first element, as Segment signs them today, and so accepts events appended after a signed first element; body refuses them (see docs/security.md).')
+param segmentSignatureScope string = 'either'
 
 @description('Delay before the first queued retry (TimeSpan).')
 param deliveryInitialRetryDelay string = '00:00:30'
@@ -123,6 +143,7 @@ var deploymentContainerName = 'app-package'
 var secretNames = {
   storiesApiKey: 'Stories--ApiKey'
   segmentSharedSecret: 'Segment--SharedSecret'
+  erasureHashKey: 'Erasure--HashKey'
 }
 // Built from the vault name so the app settings are known before deployment.
 var vaultUri = 'https://${names.keyVault}${environment().suffixes.keyvaultDns}'
@@ -196,6 +217,7 @@ module keyVault 'modules/keyvault.bicep' = {
     principalId: identity.outputs.principalId
     storiesApiKey: storiesApiKey
     segmentSharedSecret: segmentSharedSecret
+    erasureHashKey: erasureHashKey
     secretNames: secretNames
   }
 }
@@ -212,6 +234,7 @@ module functionApp 'modules/functionapp.bicep' = {
   params: {
     location: location
     tags: tags
+    hostingPlan: hostingPlan
     planName: names.plan
     appName: names.functionApp
     storageAccountName: names.storage
@@ -222,6 +245,7 @@ module functionApp 'modules/functionapp.bicep' = {
     secretUris: {
       storiesApiKey: '${vaultUri}/secrets/${secretNames.storiesApiKey}'
       segmentSharedSecret: '${vaultUri}/secrets/${secretNames.segmentSharedSecret}'
+      erasureHashKey: '${vaultUri}/secrets/${secretNames.erasureHashKey}'
     }
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
@@ -234,6 +258,14 @@ module functionApp 'modules/functionapp.bicep' = {
       Stories__QuickRetries: string(storiesQuickRetries)
       Stories__QuickRetryDelay: storiesQuickRetryDelay
       Segment__MaxBodyBytes: string(segmentMaxBodyBytes)
+      Segment__SignatureScope: segmentSignatureScope
+      // Deployed apps always check signatures; only local runs (local.settings.sample.json) allow unsigned calls.
+      Segment__AllowUnsignedCalls: 'false'
+      // Operators sign in with Entra ID and the app checks their tokens; local development mode stays off in Azure.
+      Operators__TenantId: operatorTenantId
+      Operators__ClientId: operatorClientId
+      Operators__Role: 'Operator'
+      Operators__LocalDevelopment: 'false'
       Delivery__InitialRetryDelay: deliveryInitialRetryDelay
       Delivery__MaxRetryDelay: deliveryMaxRetryDelay
       Delivery__MaxAttempts: string(deliveryMaxAttempts)

@@ -7,7 +7,12 @@ using 'main.bicep'
 param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'stories')
 param storiesApiKey = readEnvironmentVariable('STORIES_API_KEY')
 param segmentSharedSecret = readEnvironmentVariable('SEGMENT_SHARED_SECRET')
+param erasureHashKey = readEnvironmentVariable('ERASURE_HASH_KEY')
 param alertEmail = readEnvironmentVariable('ALERT_EMAIL')
+param operatorClientId = readEnvironmentVariable('OPERATOR_CLIENT_ID', '')
+
+// 'flex' (Flex Consumption) or 'consumption' (Windows Consumption): docs/costs/hosting-plans.md.
+param hostingPlan = readEnvironmentVariable('HOSTING_PLAN', 'flex')
 
 // The tunables keep the defaults of main.bicep; override any of them here, e.g.
 // param maximumInstanceCount = 10

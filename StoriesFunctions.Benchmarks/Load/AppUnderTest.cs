@@ -39,6 +39,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
             ["AzureWebJobsStorage"] = services.StorageConnectionString,
             ["Segment:SharedSecret"] = SampleEvents.SharedSecret,
             ["Stories:ApiKey"] = "benchmark-api-key-0123456789",
+            ["Erasure:HashKey"] = "benchmark-erasure-hash-key-0123456789",
             ["Stories:BaseUrl"] = services.Stories.BaseUrl.AbsoluteUri,
 
             // Delivery is measured against the I/O it does, not against Stories' limit: without this, the budget would

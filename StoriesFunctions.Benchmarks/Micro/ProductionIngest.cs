@@ -1,9 +1,11 @@
 using Azure.Core.Pipeline;
+using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StoriesFunctions.Delivery;
+using StoriesFunctions.Erasure;
 using StoriesFunctions.Segment;
 using StoriesFunctions.Telemetry;
 using StoriesFunctions.Storage;
@@ -27,8 +29,14 @@ internal static class ProductionIngest
         var segment = Options.Create(new SegmentOptions { SharedSecret = SampleEvents.SharedSecret });
         var metrics = new ServiceCollection().AddMetrics().AddSingleton<ForwarderMetrics>().BuildServiceProvider().GetRequiredService<ForwarderMetrics>();
         var logs = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Information).AddProvider(new FormattingSink()));
+        var tableOptions = new TableClientOptions { Transport = new HttpClientTransport(new HttpClient(new CannedTableHandler())) };
+        tableOptions.Retry.MaxRetries = 0;
+        var erased = new ErasedUsers(
+            new TableServiceClient("UseDevelopmentStorage=true", tableOptions),
+            new UserHash(Options.Create(new ErasureOptions { HashKey = "benchmark-erasure-hash-key-0123456789" })),
+            TimeProvider.System);
         return new WebhookIngest(
-            new SignatureVerifier(segment), queue, segment, Options.Create(new TelemetryOptions()), metrics, TimeProvider.System, logs.CreateLogger<WebhookIngest>());
+            new SignatureVerifier(segment), queue, erased, segment, Options.Create(new TelemetryOptions()), metrics, TimeProvider.System, logs.CreateLogger<WebhookIngest>());
     }
 
     /// <summary>Formats every line it is given, as a real sink must, and keeps only the count of characters.</summary>

@@ -13,6 +13,8 @@ public class CompositionTests
     {
         ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
         ["Stories:ApiKey"] = "key",
+        ["Segment:SharedSecret"] = "secret",
+        ["Erasure:HashKey"] = "composition-erasure-hash-key-0123456789",
     };
 
     [Test]
@@ -47,6 +49,7 @@ public class CompositionTests
     [TestCase("Stories:MaxRequestsPerSecond", "-1")]
     [TestCase("Stories:RateLimit", "300 a minute")]
     [TestCase("Segment:MaxBodyBytes", "10")]
+    [TestCase("Erasure:HashKey", "too-short")]
     public void Start_WithAnInvalidSetting_Refuses(string key, string value)
     {
         var settings = Settings();
@@ -57,17 +60,63 @@ public class CompositionTests
     }
 
     [Test]
-    public async Task Start_WithoutSharedSecret_WarnsExplicitly()
+    public void Start_WithoutSharedSecret_RefusesNamingBothSettings()
     {
-        using var host = Forwarder.Build(Settings());
+        var settings = Settings();
+        settings.Remove("Segment:SharedSecret");
+        using var host = Forwarder.Build(settings);
+
+        var error = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(error!.Message, Does.Contain("Segment__SharedSecret").And.Contain("Segment__AllowUnsignedCalls"));
+    }
+
+    [Test]
+    public async Task Start_UnsignedCallsAllowed_StartsAndWarnsExplicitly()
+    {
+        var settings = Settings();
+        settings.Remove("Segment:SharedSecret");
+        settings["Segment:AllowUnsignedCalls"] = "true";
+        using var host = Forwarder.Build(settings);
 
         await host.StartAsync();
 
+        var warning = StartupWarning(host);
+        Assert.That(warning.Message, Does.Contain("Segment__SharedSecret is not set"));
+        await host.StopAsync();
+    }
+
+    [Test]
+    public async Task Start_SecondSecretSet_WarnsThatBothAreAccepted()
+    {
+        var settings = Settings();
+        settings["Segment:SecondSharedSecret"] = "next-secret";
+        using var host = Forwarder.Build(settings);
+
+        await host.StartAsync();
+
+        Assert.That(StartupWarning(host).Message, Does.Contain("Segment__SecondSharedSecret is set"));
+        await host.StopAsync();
+    }
+
+    [TestCase("Segment:SignatureScope", "whole")]
+    [TestCase("Segment:SharedSecret", "")]
+    public void Start_WithAnInvalidSignatureSetting_Refuses(string key, string value)
+    {
+        var settings = Settings();
+        settings[key] = value;
+        settings["Segment:SecondSharedSecret"] = "next-secret";
+        using var host = Forwarder.Build(settings);
+
+        Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+    }
+
+    private static Microsoft.Extensions.Logging.Testing.FakeLogRecord StartupWarning(IHost host)
+    {
         var warning = host.Services.GetRequiredService<Microsoft.Extensions.Logging.Testing.FakeLogCollector>().GetSnapshot()
             .Single(l => l.Category == "StoriesFunctions.Segment.StartupChecks");
         Assert.That(warning.Level, Is.EqualTo(Microsoft.Extensions.Logging.LogLevel.Warning));
-        Assert.That(warning.Message, Does.Contain("Segment__SharedSecret is not set"));
-        await host.StopAsync();
+        return warning;
     }
 
     [Test]

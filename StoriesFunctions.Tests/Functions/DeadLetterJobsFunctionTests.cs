@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StoriesFunctions.Tests.Segment;
 using StoriesFunctions.Tests.Support;
 using StoriesFunctions.DeadLetters;
+using StoriesFunctions.Functions;
 
 namespace StoriesFunctions.Tests.Functions;
 
@@ -109,6 +110,23 @@ public class DeadLetterJobsFunctionTests
         {
             Assert.That(status, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(json!.RootElement.GetProperty("error").GetString(), Does.Contain("512 characters"));
+        });
+    }
+
+    [Test]
+    public async Task Replay_BodyOverTheCap_Answers413AndStartsNothing()
+    {
+        var padding = new string(' ', DeadLetterQuery.MaxBodyBytes);
+        var body = Body([refused[0].MessageId]).Insert(1, padding);
+
+        var (status, json) = await forwarder.ApiAsync("POST", "dead-letters/replay", body);
+        var queuedPieces = await forwarder.PeekAllAsync(forwarder.Jobs);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(status, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+            Assert.That(json!.RootElement.GetProperty("error").GetString(), Does.Contain($"at most {DeadLetterQuery.MaxBodyBytes} bytes"));
+            Assert.That(queuedPieces, Is.Empty);
         });
     }
 

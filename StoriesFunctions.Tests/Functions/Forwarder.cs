@@ -35,6 +35,7 @@ internal sealed class Forwarder : IAsyncDisposable
         Poison = azurite.HostQueueClient(QueueNames.Poison);
         Jobs = azurite.HostQueueClient(QueueNames.Jobs);
         JobsPoison = azurite.HostQueueClient(QueueNames.JobsPoison);
+        Erasures = azurite.HostQueueClient(QueueNames.Erasures);
     }
 
     /// <summary>host.json's <c>maxDequeueCount</c>: tries before the host moves a message to its poison queue.</summary>
@@ -54,6 +55,9 @@ internal sealed class Forwarder : IAsyncDisposable
 
     public QueueClient JobsPoison { get; }
 
+    /// <summary><c>erasure-jobs</c>, read like the host reads it.</summary>
+    public QueueClient Erasures { get; }
+
     /// <summary>Settings that keep retries fast; tests override what they need.</summary>
     public static Dictionary<string, string?> FastSettings(Uri storiesBaseUrl) => new()
     {
@@ -62,6 +66,13 @@ internal sealed class Forwarder : IAsyncDisposable
         ["Stories:QuickRetries"] = "1",
         ["Stories:QuickRetryDelay"] = "00:00:00.050",
         ["Stories:AttemptTimeout"] = "00:00:02",
+
+        // Most tests post unsigned bodies; the ones about signatures set Segment:SharedSecret.
+        ["Segment:AllowUnsignedCalls"] = "true",
+        ["Erasure:HashKey"] = "test-erasure-hash-key-0123456789abcdef",
+
+        // Operator endpoints without sign-in, as under func start; the tests about sign-in turn it off.
+        ["Operators:LocalDevelopment"] = "true",
 
         // Out of the way: tests that are about the budget set their own.
         ["Stories:RateLimit"] = "100000/1s",
@@ -91,6 +102,8 @@ internal sealed class Forwarder : IAsyncDisposable
             await forwarder.Jobs.ClearMessagesAsync();
             await forwarder.JobsPoison.CreateIfNotExistsAsync();
             await forwarder.JobsPoison.ClearMessagesAsync();
+            await forwarder.Erasures.CreateIfNotExistsAsync();
+            await forwarder.Erasures.ClearMessagesAsync();
             await forwarder.ClearDeadLettersAsync();
             await forwarder.ResetBudgetAsync();
         }
@@ -196,12 +209,12 @@ internal sealed class Forwarder : IAsyncDisposable
     /// Calls a dead-letter endpoint the way the host routes it; <paramref name="path"/> is what follows <c>/api/</c>.
     /// Returns the status and the JSON answer (null when it has none).
     /// </summary>
-    public async Task<(HttpStatusCode Status, JsonDocument? Json)> ApiAsync(string method, string path, string? body = null)
+    public async Task<(HttpStatusCode Status, JsonDocument? Json)> ApiAsync(string method, string path, string? body = null, IDictionary<string, string>? headers = null)
     {
         var url = new Uri("http://localhost:7071/api/" + path);
-        var request = new FakeHttpRequestData(new FakeFunctionContext(Services), method, url, body is null ? null : System.Text.Encoding.UTF8.GetBytes(body));
+        var request = new FakeHttpRequestData(new FakeFunctionContext(Services), method, url, body is null ? null : System.Text.Encoding.UTF8.GetBytes(body), headers);
         var segments = url.AbsolutePath["/api/".Length..].Split('/');
-        var (list, jobs) = (Create<DeadLettersFunction>(), Create<DeadLetterJobsFunction>());
+        var (list, jobs, erasures) = (Create<DeadLettersFunction>(), Create<DeadLetterJobsFunction>(), Create<ErasuresFunction>());
         var response = (FakeHttpResponseData)((method, segments) switch
         {
             ("GET", ["dead-letters"]) => await list.List(request, CancellationToken.None),
@@ -210,6 +223,10 @@ internal sealed class Forwarder : IAsyncDisposable
             ("GET", ["dead-letters", "jobs", var id]) => await jobs.Show(request, id, CancellationToken.None),
             ("POST", ["dead-letters", "replay"]) => await jobs.Replay(request, CancellationToken.None),
             ("POST", ["dead-letters", "purge"]) => await jobs.Purge(request, CancellationToken.None),
+            ("POST", ["erasures"]) => await erasures.Start(request, CancellationToken.None),
+            ("POST", ["erasures", "lift"]) => await erasures.Lift(request, CancellationToken.None),
+            ("GET", ["erasures", var id]) => await erasures.Show(request, id, CancellationToken.None),
+            ("GET", ["console", "summary"]) => await Create<ConsoleFunction>().Summary(request, CancellationToken.None),
             _ => throw new ArgumentException($"no route for {method} {path}", nameof(path)),
         });
         var text = response.ReadBody();
@@ -254,6 +271,23 @@ internal sealed class Forwarder : IAsyncDisposable
         }
 
         return pieces;
+    }
+
+    /// <summary>Runs every visible pass of every erasure, as the host's <c>RunErasure</c> trigger would (a failing pass throws here).</summary>
+    public async Task<int> RunErasuresAsync()
+    {
+        var passes = 0;
+        while ((await Erasures.ReceiveMessagesAsync(16, TimeSpan.FromSeconds(30))).Value is { Length: > 0 } messages)
+        {
+            foreach (var message in messages)
+            {
+                passes++;
+                await Create<ErasuresFunction>().RunPass(message.Body.ToString(), CancellationToken.None);
+                await Erasures.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+        }
+
+        return passes;
     }
 
     /// <summary>Runs the host's <c>FailDeadLetterJob</c> trigger over every message in <c>deadletter-jobs-poison</c>.</summary>

@@ -26,11 +26,11 @@ public class FunctionsMetadataTests
         {
             "SegmentWebhook", "DeliverEvents", "AdoptPoisonMessages", "AdoptPoisonOfPoison", "BacklogGauges", "ExpireDeadLetters", "RunDeadLetterJob", "FailDeadLetterJob",
             "ListDeadLetters", "CountDeadLetters", "ShowDeadLetter", "ReplayDeadLetters", "PurgeDeadLetters", "ShowDeadLetterJob",
-            "Console", "ConsoleSummary",
+            "Console", "ConsoleSummary", "ConsoleCharts", "StartErasure", "ShowErasure", "LiftErasure", "RunErasure", "FailErasure",
         }));
 
     [Test]
-    [TestCase("BacklogGauges", "0 * * * * *")]
+    [TestCase("BacklogGauges", "0 */15 * * * *")]
     [TestCase("ExpireDeadLetters", "0 0 * * * *")]
     public void Timer_RunsOnItsSchedule(string function, string schedule)
     {
@@ -44,14 +44,18 @@ public class FunctionsMetadataTests
     }
 
     [TestCase("SegmentWebhook", "segment", "post", "Function")]
-    [TestCase("ListDeadLetters", "dead-letters", "get", "Admin")]
-    [TestCase("ReplayDeadLetters", "dead-letters/replay", "post", "Admin")]
-    [TestCase("PurgeDeadLetters", "dead-letters/purge", "post", "Admin")]
-    [TestCase("CountDeadLetters", "dead-letters/count", "get", "Admin")]
-    [TestCase("ShowDeadLetter", "dead-letters/events/{messageId}", "get", "Admin")]
-    [TestCase("ShowDeadLetterJob", "dead-letters/jobs/{id}", "get", "Admin")]
-    [TestCase("Console", "console", "get", "Admin")]
-    [TestCase("ConsoleSummary", "console/summary", "get", "Admin")]
+    [TestCase("ListDeadLetters", "dead-letters", "get", "Anonymous")]
+    [TestCase("ReplayDeadLetters", "dead-letters/replay", "post", "Anonymous")]
+    [TestCase("PurgeDeadLetters", "dead-letters/purge", "post", "Anonymous")]
+    [TestCase("CountDeadLetters", "dead-letters/count", "get", "Anonymous")]
+    [TestCase("ShowDeadLetter", "dead-letters/events/{messageId}", "get", "Anonymous")]
+    [TestCase("ShowDeadLetterJob", "dead-letters/jobs/{id}", "get", "Anonymous")]
+    [TestCase("Console", "console", "get", "Anonymous")]
+    [TestCase("ConsoleSummary", "console/summary", "get", "Anonymous")]
+    [TestCase("ConsoleCharts", "console/charts", "get", "Anonymous")]
+    [TestCase("StartErasure", "erasures", "post", "Anonymous")]
+    [TestCase("ShowErasure", "erasures/{id}", "get", "Anonymous")]
+    [TestCase("LiftErasure", "erasures/lift", "post", "Anonymous")]
     public void HttpFunction_HasItsPublicRouteMethodAndAuthLevel(string function, string route, string method, string authLevel)
     {
         var trigger = Trigger(function);
@@ -70,6 +74,8 @@ public class FunctionsMetadataTests
     [TestCase("AdoptPoisonOfPoison", "segment-events-poison-poison")]
     [TestCase("RunDeadLetterJob", "deadletter-jobs")]
     [TestCase("FailDeadLetterJob", "deadletter-jobs-poison")]
+    [TestCase("RunErasure", "erasure-jobs")]
+    [TestCase("FailErasure", "erasure-jobs-poison")]
     public void QueueFunction_IsTriggeredByItsQueueOnTheHostsStorageConnection(string function, string queue)
     {
         var trigger = Trigger(function);

@@ -12,7 +12,7 @@ namespace StoriesFunctions.Tests.Functions;
 
 /// <summary>
 /// Every log line written through ingest, delivery, retry, throttling, waiting for budget, the backlog gauges, dead
-/// letter, listing and replay, for events full of
+/// letter, listing, replay and erasure (started, its pass, an erased user's event skipped, lifted), for events full of
 /// personal data: none of it, nor any key, secret or signature, may appear in a message or a structured value.
 /// </summary>
 [NonParallelizable]
@@ -66,6 +66,9 @@ public class PersonalDataLoggingTests
         await CallDeadLettersAsync(forwarder);
         await forwarder.DeliverVisibleAsync();
 
+        // An erasure of the user whose id is an e-mail address: one of their events queued before, one sent after, then lifted.
+        await EraseAsync(forwarder, SegmentEventBuilder.Track().With("event", EventName).With("userId", Email));
+
         // Stories' rate limit: a 429 pauses everyone for 30 s, so the event waits in the queue for its slot.
         var throttled = Identify();
         stories.Enqueue(StoriesReply.Status(429, $"{{\"message\":\"{Email}\"}}").WithHeader("Retry-After", "30"));
@@ -82,10 +85,23 @@ public class PersonalDataLoggingTests
             Assert.That(logs.Select(l => l.Id.Name), Is.SupersetOf(new[]
             {
                 "RequestRefused", "EventQueued", "EventSkipped", "EventRejected", "EventDelivered", "RetryScheduled", "DeadLettered", "Replayed",
-                "Throttled", "WaitingForBudget", "Backlog",
+                "Throttled", "WaitingForBudget", "Backlog", "ErasureStarted", "ErasurePass", "ErasedEventSkipped", "ErasureLifted",
             }), "every path was exercised");
             Assert.That(leaks, Is.Empty);
         });
+    }
+
+    private static async Task EraseAsync(Forwarder forwarder, SegmentEventBuilder theirs)
+    {
+        var body = Encoding.UTF8.GetBytes(theirs.Json());
+        await forwarder.PostAsync(body, SignatureVerifierTests.Sign(body, Secret));
+        var user = $"{{\"userId\":\"{Email}\"}}";
+        await forwarder.ApiAsync("POST", "erasures", user);
+        await forwarder.RunErasuresAsync();
+        await forwarder.DeliverVisibleAsync();
+        var later = Encoding.UTF8.GetBytes(theirs.With("messageId", "after-erasure").Json());
+        await forwarder.PostAsync(later, SignatureVerifierTests.Sign(later, Secret));
+        await forwarder.ApiAsync("POST", "erasures/lift", user);
     }
 
     private static async Task CallDeadLettersAsync(Forwarder forwarder)

@@ -181,6 +181,49 @@ public class SegmentWebhookFunctionTests
     }
 
     [Test]
+    public async Task Run_ScopeBody_RefusesABatchSignedOnItsFirstElementOnly()
+    {
+        await using var forwarder = await Forwarder.StartAsync(NoStories, s =>
+        {
+            s["Segment:SharedSecret"] = Secret;
+            s["Segment:SignatureScope"] = "body";
+        });
+        var first = SegmentEventBuilder.Track().Json();
+        var appended = Encoding.UTF8.GetBytes($"[{first},{SegmentEventBuilder.Track().Json()}]");
+
+        var forged = await forwarder.PostAsync(appended, SignatureVerifierTests.Sign(Encoding.UTF8.GetBytes(first), Secret));
+        var signed = await forwarder.PostAsync(appended, SignatureVerifierTests.Sign(appended, Secret));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(forged.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(signed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
+    [Test]
+    public async Task Run_RotatingWithTwoSecrets_AcceptsBothAndNoOther()
+    {
+        await using var forwarder = await Forwarder.StartAsync(NoStories, s =>
+        {
+            s["Segment:SharedSecret"] = Secret;
+            s["Segment:SecondSharedSecret"] = "the-next-secret";
+        });
+        var body = Encoding.UTF8.GetBytes(SegmentEventBuilder.Track().Json());
+
+        var old = await forwarder.PostAsync(body, SignatureVerifierTests.Sign(body, Secret));
+        var next = await forwarder.PostAsync(body, SignatureVerifierTests.Sign(body, "the-next-secret"));
+        var other = await forwarder.PostAsync(body, SignatureVerifierTests.Sign(body, "neither"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(old.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(next.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        });
+    }
+
+    [Test]
     public async Task Run_WithSecret_UnsignedGarbageGets401NotAParseError()
     {
         await using var forwarder = await Forwarder.StartAsync(NoStories, s => s["Segment:SharedSecret"] = Secret);

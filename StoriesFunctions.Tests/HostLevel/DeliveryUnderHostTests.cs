@@ -174,7 +174,8 @@ public class DeliveryUnderHostTests
             ["Stories__QuickRetries"] = "0",
         }, cancellationToken: cancellationToken);
         var evt = SegmentEventBuilder.Track().With("event", "orphaned");
-        var leaseUntil = await ClaimAsADeadHolderAsync(cluster.StorageConnectionString, evt.MessageId, TimeSpan.FromSeconds(5));
+        // Long enough that the event meets the live lease even when the first invocation of a loaded machine is slow.
+        var leaseUntil = await ClaimAsADeadHolderAsync(cluster.StorageConnectionString, evt.MessageId, TimeSpan.FromSeconds(15));
 
         await cluster[0].PostWebhookAsync(evt.Json(), cancellationToken: cancellationToken);
         await WaitForAsync(() => Created(cluster).Count >= 1, Patience, cancellationToken);

@@ -28,12 +28,14 @@ public sealed class FunctionsHost : IAsyncDisposable
     private readonly string func;
     private readonly string appDirectory;
     private readonly string stateDirectory;
+    private readonly CpuQuota? cpuQuota;
     private IReadOnlyDictionary<string, string?> settings;
     private HostProcess? process;
 
-    private FunctionsHost(string func, string appDirectory, int port, IReadOnlyDictionary<string, string?> settings)
+    private FunctionsHost(string func, string appDirectory, int port, IReadOnlyDictionary<string, string?> settings, CpuQuota? cpuQuota)
     {
         this.func = func;
+        this.cpuQuota = cpuQuota;
         this.appDirectory = appDirectory;
         this.settings = settings;
         Port = port;
@@ -61,15 +63,20 @@ public sealed class FunctionsHost : IAsyncDisposable
 
     /// <summary>
     /// Starts the host on <paramref name="appDirectory"/> (a build output) with <paramref name="settings"/> as its only
-    /// settings (a null value removes a variable), on <paramref name="port"/> or a free port. Skips the test when
-    /// <c>func</c> is not installed; throws with the host's output when it exits or is not running in time.
+    /// settings (a null value removes a variable), on <paramref name="port"/> or a free port, and in
+    /// <paramref name="cpuQuota"/>'s group (every start and restart) when given. Skips the test when <c>func</c> is not
+    /// installed; throws with the host's output when it exits or is not running in time.
     /// </summary>
     public static async Task<FunctionsHost> StartAsync(
-        string appDirectory, IReadOnlyDictionary<string, string?> settings, int? port = null, CancellationToken cancellationToken = default)
+        string appDirectory,
+        IReadOnlyDictionary<string, string?> settings,
+        int? port = null,
+        CpuQuota? cpuQuota = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         string func = FuncCli.RequireOrSkip();
-        var host = new FunctionsHost(func, Path.GetFullPath(appDirectory), port ?? FreePorts.Take(1)[0], settings);
+        var host = new FunctionsHost(func, Path.GetFullPath(appDirectory), port ?? FreePorts.Take(1)[0], settings, cpuQuota);
         try
         {
             await host.LaunchAsync(cancellationToken).ConfigureAwait(false);
@@ -177,7 +184,7 @@ public sealed class FunctionsHost : IAsyncDisposable
 
         string[] arguments = ["start", "--port", Port.ToString(CultureInfo.InvariantCulture), "--script-root", appDirectory];
         Output.Add($"[harness] {func} {string.Join(' ', arguments)}");
-        var started = HostProcess.Start(func, arguments, environment, Output);
+        var started = HostProcess.Start(func, arguments, environment, Output, cpuQuota);
         process = started;
         StartupTime = await HostReadiness.WaitAsync(started, Output, Http, StartTimeout, Failure, cancellationToken).ConfigureAwait(false);
         Output.Add(string.Create(CultureInfo.InvariantCulture, $"[harness] Running after {StartupTime.TotalSeconds:0.0} s"));

@@ -59,6 +59,9 @@ public sealed class HostCluster : IAsyncDisposable
         ["Stories__BaseUrl"] = storiesBaseUrl.AbsoluteUri,
         ["Stories__QuickRetryDelay"] = "00:00:00.100",
         ["Stories__RateLimit"] = "100000/1s",
+        ["Segment__AllowUnsignedCalls"] = "true",
+        ["Erasure__HashKey"] = "test-erasure-hash-key-0123456789abcdef",
+        ["Operators__LocalDevelopment"] = "true",
 
         // host.json keeps the host's per-invocation lines (and the worker's Information lines it relays) to warnings,
         // for the telemetry bill; the tests read some of those lines in the host's output.
@@ -72,8 +75,8 @@ public sealed class HostCluster : IAsyncDisposable
     /// <see cref="CommonSettings"/>, <paramref name="settings"/> over them, and <paramref name="instanceSettings"/>
     /// (given the instance index) over those; a null value removes a setting. <paramref name="withBaseline"/> serves the
     /// app built with the benchmark's bare enqueue function. <paramref name="throughFaultProxy"/> puts a
-    /// <see cref="StorageFaultProxy"/> between the hosts and Azurite (see <see cref="StorageProxy"/>). Skips the test when
-    /// <c>func</c> is missing.
+    /// <see cref="StorageFaultProxy"/> between the hosts and Azurite (see <see cref="StorageProxy"/>). <paramref name="cpuQuota"/>
+    /// runs every host in that CPU group. Skips the test when <c>func</c> is missing.
     /// </summary>
     public static async Task<HostCluster> StartAsync(
         int instances = 2,
@@ -81,6 +84,7 @@ public sealed class HostCluster : IAsyncDisposable
         Func<int, IReadOnlyDictionary<string, string?>?>? instanceSettings = null,
         bool withBaseline = false,
         bool throughFaultProxy = false,
+        CpuQuota? cpuQuota = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(instances, 1);
@@ -93,7 +97,7 @@ public sealed class HostCluster : IAsyncDisposable
         var cluster = new HostCluster(azurite, await StoriesStandIn.StartAsync().ConfigureAwait(false), proxy);
         int[] ports = FreePorts.Take(instances);
         var starting = Enumerable.Range(0, instances)
-            .Select(i => FunctionsHost.StartAsync(app, cluster.SettingsFor(i, settings, instanceSettings), ports[i], cancellationToken))
+            .Select(i => FunctionsHost.StartAsync(app, cluster.SettingsFor(i, settings, instanceSettings), ports[i], cpuQuota, cancellationToken))
             .ToList();
         try
         {

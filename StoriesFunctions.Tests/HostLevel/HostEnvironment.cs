@@ -10,7 +10,7 @@ internal static class HostEnvironment
     private static readonly string[] SettingPrefixes =
     [
         "AzureWebJobs", "AzureFunctionsJobHost", "AzureFunctionsWebHost", "FUNCTIONS_", "AZURE_FUNCTIONS_", "WEBSITE_",
-        "APPLICATIONINSIGHTS_", "APPINSIGHTS_", "ASPNETCORE_", "DOTNET_ENVIRONMENT", "Stories__", "Segment__", "Delivery__",
+        "APPLICATIONINSIGHTS_", "APPINSIGHTS_", "ASPNETCORE_", "DOTNET_ENVIRONMENT", "Stories__", "Segment__", "Delivery__", "Erasure__", "Operators__",
 
         // Makes the host believe it runs in a Linux consumption container.
         "CONTAINER_NAME",

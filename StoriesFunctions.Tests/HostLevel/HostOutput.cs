@@ -4,7 +4,7 @@ namespace StoriesFunctions.Tests.HostLevel;
 /// What a host wrote to stdout and stderr, line by line in arrival order, kept across restarts. Thread-safe;
 /// tests wait on it for a log line and put it in failure messages.
 /// </summary>
-public sealed class HostOutput
+public sealed partial class HostOutput
 {
     // A chatty host writes a few thousand lines a minute; the cap only guards against a runaway loop.
     private const int MaxLines = 200_000;
@@ -103,8 +103,39 @@ public sealed class HostOutput
         string file = Path.Combine(directory, $"{test}-{name}.log");
         File.WriteAllLines(file, Lines);
         TestContext.Out.WriteLine($"host output: {file}");
+        TestContext.Out.WriteLine(Digest());
         return file;
     }
+
+    /// <summary>
+    /// The host's warnings and failures, grouped by their first message line with numbers and ids masked, most
+    /// frequent first: what a failed run in CI (whose log files are gone) needs to be diagnosed from its output alone.
+    /// </summary>
+    public string Digest(int top = 12)
+    {
+        var all = Lines;
+        var groups = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i + 1 < all.Count; i++)
+        {
+            string level = all[i].TrimStart();
+            if (!level.StartsWith("fail:", StringComparison.Ordinal) && !level.StartsWith("warn:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string message = Masked().Replace(all[i + 1].Trim(), "#");
+            string key = $"{level[..5]} {level[5..].Trim()} {(message.Length > 160 ? message[..160] : message)}";
+            groups[key] = groups.GetValueOrDefault(key) + 1;
+        }
+
+        return groups.Count == 0
+            ? "  host warnings: none"
+            : "  host warnings and failures (count, level, category, message):" + Environment.NewLine + string.Join(Environment.NewLine,
+                groups.OrderByDescending(g => g.Value).Take(top).Select(g => $"    {g.Value,5} {g.Key}"));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+(\.\d+)?")]
+    private static partial System.Text.RegularExpressions.Regex Masked();
 
     /// <inheritdoc />
     public override string ToString() => string.Join(Environment.NewLine, Lines);

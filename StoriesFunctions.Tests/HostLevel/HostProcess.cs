@@ -28,24 +28,30 @@ internal sealed class HostProcess : IDisposable
 
     public int ExitCode => process.ExitCode;
 
-    public static HostProcess Start(string func, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, HostOutput output)
+    /// <summary>
+    /// Starts <paramref name="func"/>; with <paramref name="cpuQuota"/>, a shell joins its group first and then becomes
+    /// func, so that host and worker (forked later) are in the group from their first instruction.
+    /// </summary>
+    public static HostProcess Start(
+        string func, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, HostOutput output, CpuQuota? cpuQuota = null)
     {
         string? setsid = OperatingSystem.IsWindows() ? null : new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
 
-        // A child of this process is never a process-group leader, so setsid execs func in place (same pid = pgid).
-        var info = new ProcessStartInfo(setsid ?? func)
+        // bash -c SCRIPT $0 $1...: $0 is the group's procs file, "$@" the command to become. Not sh: dash drops variables
+        // whose names are no shell identifiers, such as AzureWebJobs.DeliverEvents.Disabled; bash passes them on.
+        string[] joinQuota = cpuQuota is null ? [] : ["/bin/bash", "-c", "echo $$ > \"$0\" && exec \"$@\"", cpuQuota.ProcsFile];
+        string[] command = [.. joinQuota, func, .. arguments];
+
+        // A child of this process is never a process-group leader, so setsid execs in place (same pid = pgid), and so do
+        // the shell, func and its run-host.sh: the process started here is the host.
+        var info = new ProcessStartInfo(setsid ?? command[0])
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
         };
-        if (setsid is not null)
-        {
-            info.ArgumentList.Add(func);
-        }
-
-        foreach (string argument in arguments)
+        foreach (string argument in setsid is null ? command.Skip(1) : command)
         {
             info.ArgumentList.Add(argument);
         }

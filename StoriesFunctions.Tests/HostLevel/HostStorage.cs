@@ -41,4 +41,17 @@ public static class HostStorage
             await tables.DeleteTableAsync(name, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Every queue infra/ declares, as a deployment has them: the host polls every queue a trigger names, and a missing
+    /// one costs a 404 and a warning per poll, which a deployed app never pays (and which eats a small CPU share).
+    /// </summary>
+    public static async Task CreateDeclaredQueuesAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        var queues = new QueueServiceClient(connectionString);
+        foreach (string name in new[] { QueueNames.Events, QueueNames.Poison, QueueNames.PoisonOfPoison, QueueNames.Jobs, QueueNames.JobsPoison, QueueNames.Erasures, QueueNames.ErasuresPoison })
+        {
+            await queues.GetQueueClient(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
 }

@@ -5,6 +5,9 @@ namespace StoriesFunctions.Tests.Infra;
 /// <summary>
 /// The resources `bicep snapshot` predicts for infra/main.bicepparam, for a made-up subscription. Values
 /// only known at deployment time (a principal id, a connection string) stay ARM expressions.
+/// <see cref="SharedAsync"/> is the default deployment, on Flex Consumption; <see cref="ConsumptionAsync"/> the same
+/// parameters on the Windows Consumption plan. Both name the plan, so a HOSTING_PLAN in the caller's environment
+/// changes neither; ParameterFilesTests checks that the default is Flex.
 /// </summary>
 internal sealed class DeploymentSnapshot
 {
@@ -20,10 +23,13 @@ internal sealed class DeploymentSnapshot
         ["AZURE_ENV_NAME"] = EnvironmentName,
         ["STORIES_API_KEY"] = "stories-key-4f1c9e",
         ["SEGMENT_SHARED_SECRET"] = "segment-secret-7b2d0a",
+        ["ERASURE_HASH_KEY"] = "erasure-hash-key-5e8a31c0d94b27f6a1e3",
         ["ALERT_EMAIL"] = "ops@example.com",
     };
 
-    private static readonly Lazy<Task<DeploymentSnapshot>> SharedSnapshot = new(CreateAsync);
+    private static readonly Lazy<Task<DeploymentSnapshot>> SharedSnapshot = new(() => CreateAsync("flex"));
+
+    private static readonly Lazy<Task<DeploymentSnapshot>> ConsumptionSnapshot = new(() => CreateAsync("consumption"));
 
     private DeploymentSnapshot(string text, JsonObject root)
     {
@@ -41,16 +47,20 @@ internal sealed class DeploymentSnapshot
     /// <summary>One snapshot for the whole run: every fixture reads the same prediction.</summary>
     public static Task<DeploymentSnapshot> SharedAsync() => SharedSnapshot.Value;
 
+    /// <summary>The deployment on the Windows Consumption plan, also made once for the whole run.</summary>
+    public static Task<DeploymentSnapshot> ConsumptionAsync() => ConsumptionSnapshot.Value;
+
     /// <summary>Copies infra/ to a temporary folder, since the CLI writes the snapshot next to the parameters file.</summary>
-    private static async Task<DeploymentSnapshot> CreateAsync()
+    private static async Task<DeploymentSnapshot> CreateAsync(string hostingPlan)
     {
+        var environment = new Dictionary<string, string>(Environment) { ["HOSTING_PLAN"] = hostingPlan };
         string folder = Directory.CreateTempSubdirectory("infra-snapshot-").FullName;
         try
         {
             CopyFolder(RepositoryLayout.Infra, folder);
             BicepRun run = await BicepCli.RunAsync(
                 folder,
-                Environment,
+                environment,
                 "snapshot", "main.bicepparam", "--mode", "overwrite",
                 "--subscription-id", SubscriptionId, "--tenant-id", TenantId, "--location", Location);
             string path = Path.Combine(folder, "main.snapshot.json");

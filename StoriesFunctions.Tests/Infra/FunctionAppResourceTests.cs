@@ -68,6 +68,15 @@ public sealed class FunctionAppResourceTests
         }
     }
 
+    [TestCase("FUNCTIONS_WORKER_RUNTIME")]
+    [TestCase("FUNCTIONS_EXTENSION_VERSION")]
+    [TestCase("WEBSITE_RUN_FROM_PACKAGE")]
+    public void Settings_FlexConsumptionRejected_AreAbsent(string name)
+    {
+        // Flex Consumption takes the runtime from functionAppConfig and refuses these settings.
+        Assert.That(snapshot.AppSettings.ContainsKey(name), Is.False);
+    }
+
     [Test]
     public void Scale_Defaults_BoundInstancesAndMemory()
     {

@@ -26,6 +26,7 @@ public sealed class KeyVaultResourceTests
 
     [TestCase("Stories--ApiKey", "storiesApiKey")]
     [TestCase("Segment--SharedSecret", "segmentSharedSecret")]
+    [TestCase("Erasure--HashKey", "erasureHashKey")]
     public void Secret_Value_ComesFromItsSecureParameter(string secret, string parameter)
     {
         var resource = snapshot.Single("Microsoft.KeyVault/vaults/secrets", $"/{secret}");
@@ -35,6 +36,7 @@ public sealed class KeyVaultResourceTests
 
     [TestCase("STORIES_API_KEY")]
     [TestCase("SEGMENT_SHARED_SECRET")]
+    [TestCase("ERASURE_HASH_KEY")]
     public void Snapshot_SecretValue_NeverAppears(string variable)
     {
         string value = DeploymentSnapshot.Environment[variable];

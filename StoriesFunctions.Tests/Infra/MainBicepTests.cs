@@ -58,8 +58,21 @@ public sealed class MainBicepTests
         Assert.That(build.StandardOutput, Does.Not.Contain("listKeys").IgnoreCase.And.Not.Contain("AccountKey="));
     }
 
+    [Test]
+    public void Build_HostingPlan_DefaultsToFlexAndAllowsConsumption()
+    {
+        var parameter = JsonNode.Parse(build.StandardOutput)!["parameters"]!["hostingPlan"]!;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((string?)parameter["defaultValue"], Is.EqualTo("flex"));
+            Assert.That(parameter["allowedValues"]!.AsArray().Select(value => (string?)value), Is.EquivalentTo(new[] { "flex", "consumption" }));
+        }
+    }
+
     [TestCase("storiesApiKey")]
     [TestCase("segmentSharedSecret")]
+    [TestCase("erasureHashKey")]
     public void Build_SecretParameter_IsSecureString(string parameter)
     {
         var template = JsonNode.Parse(build.StandardOutput)!;

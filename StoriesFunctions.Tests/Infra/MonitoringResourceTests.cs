@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
 using NUnit.Framework;
+using StoriesFunctions.Functions;
 
 namespace StoriesFunctions.Tests.Infra;
 
-/// <summary>Telemetry that only Entra-authenticated clients can send, and the e-mail when events are dead-lettered.</summary>
+/// <summary>Telemetry that only Entra-authenticated clients can send, and the alerts that e-mail an operator.</summary>
 [TestFixture]
 public sealed class MonitoringResourceTests
 {
@@ -24,30 +25,49 @@ public sealed class MonitoringResourceTests
         }
     }
 
-    private JsonNode Rule(string displayName) =>
-        snapshot.OfType("Microsoft.Insights/scheduledQueryRules").Single(r => (string?)r["properties"]!["displayName"] == displayName)["properties"]!;
+    private JsonNode Rule(string namePrefix) =>
+        snapshot.OfType("Microsoft.Insights/metricAlerts").Single(r => ((string)r["name"]!).StartsWith(namePrefix, StringComparison.Ordinal))["properties"]!;
 
-    [TestCase("Segment events dead-lettered", "traces | where message has \"dead-lettered\"")]
-    [TestCase("Stories refuses the API key", "traces | where message has \"Stories refused the configuration\"")]
-    [TestCase("Segment events waiting too long", "customMetrics | where name == \"storiesfunctions.backlog.oldest_age\" | where valueMax > 3600")]
-    public void Alert_Rule_CountsItsTracesEveryFiveMinutes(string displayName, string query)
+    [TestCase("alert-dead-letters-", "storiesfunctions.events.dead_lettered", "Total", 0, "PT15M")]
+    [TestCase("alert-stories-key-refused-", "storiesfunctions.delivery.refused", "Total", 0, "PT15M")]
+    [TestCase("alert-backlog-age-", "storiesfunctions.backlog.oldest_age", "Maximum", 3600, "PT30M")]
+    public void Alert_Rule_WatchesTheAppsOwnMetricEveryFiveMinutes(string namePrefix, string metric, string aggregation, int threshold, string window)
     {
-        var rule = Rule(displayName);
-        var criterion = rule["criteria"]!["allOf"]![0]!;
+        var rule = Rule(namePrefix);
+        var criterion = rule["criteria"]!["allOf"]!.AsArray().Single()!;
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That((string?)rule["scopes"]![0], Is.EqualTo(snapshot.ResourceId("Microsoft.Insights/components")));
-            Assert.That((string?)criterion["query"], Is.EqualTo(query));
-            Assert.That((string?)criterion["timeAggregation"], Is.EqualTo("Count"));
+            Assert.That((string?)rule["criteria"]!["odata.type"], Is.EqualTo("Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria"));
+            Assert.That((string?)criterion["metricNamespace"], Is.EqualTo("azure.applicationinsights"), "custom metrics the SDK sends with GetMetric");
+            Assert.That((string?)criterion["metricName"], Is.EqualTo(metric));
+            Assert.That((string?)criterion["timeAggregation"], Is.EqualTo(aggregation));
             Assert.That((string?)criterion["operator"], Is.EqualTo("GreaterThan"));
-            Assert.That((int?)criterion["threshold"], Is.Zero);
-            Assert.That((string?)rule["windowSize"], Is.EqualTo("PT15M"));
+            Assert.That((int?)criterion["threshold"], Is.EqualTo(threshold));
+            Assert.That((bool?)criterion["skipMetricValidation"], Is.True, "a custom metric exists only once the app first sends it: a fresh deployment must not fail");
+            Assert.That((string?)rule["windowSize"], Is.EqualTo(window));
             Assert.That((string?)rule["evaluationFrequency"], Is.EqualTo("PT5M"));
             Assert.That((bool?)rule["enabled"], Is.True);
             Assert.That((bool?)rule["autoMitigate"], Is.True, "one e-mail per incident, not one per evaluation");
-            Assert.That((string?)rule["actions"]!["actionGroups"]![0], Is.EqualTo(snapshot.ResourceId("Microsoft.Insights/actionGroups")));
+            Assert.That((string?)rule["actions"]![0]!["actionGroupId"], Is.EqualTo(snapshot.ResourceId("Microsoft.Insights/actionGroups")));
         }
+    }
+
+    [Test]
+    public void Alerts_NoneIsALogSearchRule()
+    {
+        Assert.That(snapshot.OfType("Microsoft.Insights/scheduledQueryRules"), Is.Empty, "a log search rule run every 5 minutes costs about 15 times a metric rule (docs/costs/idle.md)");
+    }
+
+    [Test]
+    public void BacklogAgeAlert_Window_HoldsTwoReadingsOfTheTimer()
+    {
+        var window = System.Xml.XmlConvert.ToTimeSpan((string)Rule("alert-backlog-age-")["windowSize"]!);
+        var minutesField = BacklogFunction.Schedule.Split(' ')[1];
+        var cadence = TimeSpan.FromMinutes(int.Parse(minutesField.Replace("*/", string.Empty, StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.That(window, Is.GreaterThanOrEqualTo(2 * cadence), "a window with fewer readings than two lets one missed run hide a stuck backlog");
     }
 
     private JsonNode Workbook() => JsonNode.Parse((string)snapshot.Single("Microsoft.Insights/workbooks")["properties"]!["serializedData"]!)!;

@@ -19,6 +19,7 @@ public sealed class ParameterFilesTests
     [TestCase("location", "AZURE_LOCATION")]
     [TestCase("storiesApiKey", "STORIES_API_KEY")]
     [TestCase("segmentSharedSecret", "SEGMENT_SHARED_SECRET")]
+    [TestCase("erasureHashKey", "ERASURE_HASH_KEY")]
     [TestCase("alertEmail", "ALERT_EMAIL")]
     public void AzdParameters_Parameter_ReadsItsEnvironmentVariable(string parameter, string variable)
     {
@@ -31,12 +32,31 @@ public sealed class ParameterFilesTests
 
     [TestCase("storiesApiKey", "STORIES_API_KEY")]
     [TestCase("segmentSharedSecret", "SEGMENT_SHARED_SECRET")]
+    [TestCase("erasureHashKey", "ERASURE_HASH_KEY")]
     [TestCase("alertEmail", "ALERT_EMAIL")]
     public void Bicepparam_Parameter_ReadsItsEnvironmentVariableWithoutDefault(string parameter, string variable)
     {
         string[] lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Infra, "main.bicepparam"));
 
         Assert.That(lines, Has.One.EqualTo($"param {parameter} = readEnvironmentVariable('{variable}')"));
+    }
+
+    [Test]
+    public void AzdParameters_HostingPlan_IsFlexUnlessHostingPlanIsSet()
+    {
+        var parameters = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryLayout.Infra, "main.parameters.json")))!;
+
+        string? value = (string?)parameters["parameters"]!["hostingPlan"]?["value"];
+
+        Assert.That(value, Is.EqualTo("${HOSTING_PLAN=flex}"));
+    }
+
+    [Test]
+    public void Bicepparam_HostingPlan_IsFlexUnlessHostingPlanIsSet()
+    {
+        string[] lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Infra, "main.bicepparam"));
+
+        Assert.That(lines, Has.One.EqualTo("param hostingPlan = readEnvironmentVariable('HOSTING_PLAN', 'flex')"));
     }
 
     [Test]

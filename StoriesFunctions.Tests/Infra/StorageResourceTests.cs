@@ -34,6 +34,8 @@ public sealed class StorageResourceTests
     [TestCase("segment-events-poison-poison")]
     [TestCase("deadletter-jobs")]
     [TestCase("deadletter-jobs-poison")]
+    [TestCase("erasure-jobs")]
+    [TestCase("erasure-jobs-poison")]
     public void Queue_Declared_Exists(string queue)
     {
         var queues = snapshot.OfType("Microsoft.Storage/storageAccounts/queueServices/queues")

@@ -14,8 +14,38 @@ public class SignatureVerifierTests
     internal static string Sign(byte[] bytes, string secret = Secret) =>
         Convert.ToHexStringLower(HMACSHA1.HashData(Encoding.UTF8.GetBytes(secret), bytes));
 
-    private static SignatureVerifier Verifier(string? secret = Secret) =>
-        new(Options.Create(new SegmentOptions { SharedSecret = secret }));
+    private static SignatureVerifier Verifier(string? secret = Secret, string scope = "either", string? second = null) =>
+        new(Options.Create(new SegmentOptions { SharedSecret = secret, SignatureScope = scope, SecondSharedSecret = second }));
+
+    /// <summary>Each scope against what was signed, for an array body (first element set) and a single event (none).</summary>
+    [TestCase("body", "body", true, SignatureCheck.Valid)]
+    [TestCase("body", "first", true, SignatureCheck.Mismatch)]
+    [TestCase("first-element", "body", true, SignatureCheck.Mismatch)]
+    [TestCase("first-element", "first", true, SignatureCheck.Valid)]
+    [TestCase("either", "body", true, SignatureCheck.Valid)]
+    [TestCase("either", "first", true, SignatureCheck.Valid)]
+    [TestCase("body", "body", false, SignatureCheck.Valid)]
+    [TestCase("first-element", "body", false, SignatureCheck.Valid)]
+    [TestCase("either", "body", false, SignatureCheck.Valid)]
+    [TestCase("first-element", "first", false, SignatureCheck.Mismatch)]
+    public void Verify_Scope_AcceptsWhatItCovers(string scope, string signed, bool isArray, SignatureCheck expected)
+    {
+        var signature = Sign(signed == "body" ? Body : First);
+
+        var check = Verifier(scope: scope).Verify(signature, Body, isArray ? First : []);
+
+        Assert.That(check, Is.EqualTo(expected));
+    }
+
+    [TestCase(Secret, SignatureCheck.Valid)]
+    [TestCase("the-next-secret", SignatureCheck.Valid)]
+    [TestCase("a-third-secret", SignatureCheck.Mismatch)]
+    public void Verify_WhileRotating_AcceptsEitherSecret(string signedWith, SignatureCheck expected)
+    {
+        var verifier = Verifier(second: "the-next-secret");
+
+        Assert.That(verifier.Verify(Sign(Body, signedWith), Body, First), Is.EqualTo(expected));
+    }
 
     [Test]
     public void Verify_SignatureOfWholeBody_IsValid() =>

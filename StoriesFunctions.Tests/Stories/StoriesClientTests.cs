@@ -97,6 +97,22 @@ public class StoriesClientTests
     }
 
     [Test]
+    public async Task SendAsync_ConnectionResetWhileOpening_IsNoAnswerAndTransient()
+    {
+        // .NET's connection pool can throw this unwrapped when the peer resets a connection as it opens.
+        var (client, _) = Create("https://x/v1/", () => throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.NotConnected));
+
+        var response = await client.SendAsync(new StoriesCall(StoriesEndpoint.Events, "{}"u8.ToArray()), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.Null);
+            Assert.That(response.Failure, Is.EqualTo(FailureKind.Transient));
+            Assert.That(response.Reason, Does.Contain("NotConnected"));
+        });
+    }
+
+    [Test]
     public void Validator_MissingApiKey_NamesTheSetting()
     {
         var result = new StoriesOptionsValidator().Validate(null, new StoriesOptions());

@@ -43,6 +43,9 @@ public sealed partial class StoriesStandIn : IAsyncDisposable
     /// <summary>The API root to configure the client with, <c>http://127.0.0.1:{port}/v1/</c>.</summary>
     public Uri BaseUrl { get; }
 
+    /// <summary>The <c>user_id</c>s the stand-in holds now (created by upserts and events, removed by deletes).</summary>
+    public IReadOnlyCollection<string> Users => defaults.Users;
+
     /// <summary>A snapshot of the requests received so far, in arrival order (dropped ones included).</summary>
     public IReadOnlyList<RecordedRequest> Requests
     {

@@ -14,9 +14,17 @@ public sealed record BacklogFigures(long Messages, TimeSpan OldestAge, TimeSpan 
 /// their events were received. Visible messages (not yet picked up) are peeked. Events waiting for a retry after a
 /// failure are counted in the queue length, and counted again in the age once their retry comes due.
 /// </summary>
-public sealed class Backlog(EventQueue queue, StoriesBudget budget, ForwarderMetrics metrics, TimeProvider time, ILogger<Backlog> logger)
+public sealed class Backlog(EventQueue queue, StoriesBudget budget, DeliveryHistory history, ForwarderMetrics metrics, TimeProvider time, ILogger<Backlog> logger)
 {
+    /// <summary>
+    /// How often an instance that delivers records the gauges. The metrics leave the worker pre-aggregated per minute,
+    /// so more often would show nothing more; each reading costs 3 storage calls.
+    /// </summary>
+    public static readonly TimeSpan DeliveryCadence = TimeSpan.FromMinutes(1);
+
     private const int PeekMax = 32;
+
+    private long _nextDueTicks;
 
     public async Task<BacklogFigures> ReadAsync(CancellationToken cancellationToken)
     {
@@ -43,7 +51,10 @@ public sealed class Backlog(EventQueue queue, StoriesBudget budget, ForwarderMet
         return new BacklogFigures(properties.Value.ApproximateMessagesCount, age, drain, rate);
     }
 
-    /// <summary>Reads the figures and records them as metrics and one log line.</summary>
+    /// <summary>
+    /// Reads the figures and records them as metrics and one log line, and as the minute's sample for the console's
+    /// backlog chart (written only while anything is queued).
+    /// </summary>
     public async Task<BacklogFigures> EmitAsync(CancellationToken cancellationToken)
     {
         var figures = await ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -51,6 +62,32 @@ public sealed class Backlog(EventQueue queue, StoriesBudget budget, ForwarderMet
         metrics.BacklogOldestAge.Record(figures.OldestAge.TotalSeconds);
         metrics.BacklogTimeToDrain.Record(figures.TimeToDrain.TotalSeconds);
         Log.Backlog(logger, figures.Messages, figures.OldestAge, figures.TimeToDrain, figures.Rate.CallsPerSecond, figures.Rate.Limit, figures.Rate.Window, figures.Rate.Source);
+        await history.RecordBacklogAsync(figures.Messages, figures.OldestAge, cancellationToken).ConfigureAwait(false);
         return figures;
+    }
+
+    /// <summary>
+    /// From the delivery path: the same gauges, at most once per <see cref="DeliveryCadence"/> on this instance, so that
+    /// the dashboards and the backlog-age alert follow a backlog minute by minute while events flow, with no timer
+    /// keeping an instance awake for it. Best effort: null when not due, or when storage failed (delivery itself then
+    /// reports the outage, and the next reading or the timer catches up); a gauge must never fail a delivered message.
+    /// </summary>
+    public async Task<BacklogFigures?> EmitIfDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        var due = Interlocked.Read(ref _nextDueTicks);
+        if (now < due || Interlocked.CompareExchange(ref _nextDueTicks, now + DeliveryCadence.Ticks, due) != due)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await EmitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex.IsStorageFailure(cancellationToken))
+        {
+            return null;
+        }
     }
 }

@@ -11,10 +11,19 @@ namespace StoriesFunctions.DeadLetters;
 /// host moved to <c>segment-events-poison</c> after <c>maxDequeueCount</c> failed invocations, which are adopted into the
 /// same never-expiring store, so that every dead letter is listed, replayable and alerted on alike.
 /// </summary>
-public sealed class DeadLetterIntake(DeadLetterStore store, DeliveryClaims claims, ForwarderMetrics metrics, TimeProvider time, ILogger<DeadLetterIntake> logger)
+public sealed class DeadLetterIntake(
+    DeadLetterStore store, DeliveryClaims claims, Erasure.ErasedUsers erased, ForwarderMetrics metrics, TimeProvider time, ILogger<DeadLetterIntake> logger)
 {
+    /// <summary>Writes the event's dead letter, unless its user was erased: then nothing of it is kept, and it counts as skipped.</summary>
     public async Task AddAsync(EnvelopeEvent item, string type, string reason, DeliveryOutcome? outcome, CancellationToken cancellationToken)
     {
+        if (await erased.IsErasedAsync(item.UserId, cancellationToken).ConfigureAwait(false))
+        {
+            metrics.Skipped.Add(1, new KeyValuePair<string, object?>("reason", Erasure.ErasureReasons.UserErased));
+            Log.ErasedEventSkipped(logger, item.MessageId, type);
+            return;
+        }
+
         var letter = new DeadLetter(
             item.MessageId, type, reason, outcome?.StatusCode, outcome?.Response?.Excerpt, item.Attempt, item.ReceivedAt,
             item.FirstAttemptAt ?? time.GetUtcNow(), time.GetUtcNow(), item.UserId);
@@ -64,7 +73,11 @@ public sealed class DeadLetterIntake(DeadLetterStore store, DeliveryClaims claim
         if (document is not null && DeadLetter.TryReadLegacy(document.RootElement, out var evt) is { } legacy)
         {
             var item = new EnvelopeEvent(legacy.MessageId ?? string.Empty, legacy.ReceivedAt, evt, legacy.Attempts, legacy.FirstAttemptAt);
-            await store.AddAsync(legacy with { UserId = item.UserId }, JsonMarshal.GetRawUtf8Value(evt).ToArray(), cancellationToken).ConfigureAwait(false);
+            if (!await erased.IsErasedAsync(item.UserId, cancellationToken).ConfigureAwait(false))
+            {
+                await store.AddAsync(legacy with { UserId = item.UserId }, JsonMarshal.GetRawUtf8Value(evt).ToArray(), cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 

@@ -30,6 +30,9 @@ public enum DeliveryResult
 
     /// <summary>The host is shutting down: nothing was posted, and nothing new starts.</summary>
     Interrupted,
+
+    /// <summary>Its user was erased (<see cref="Erasure.ErasedUsers"/>): nothing was posted, and nothing will be.</summary>
+    Erased,
 }
 
 /// <summary>What became of one event in one attempt.</summary>
@@ -62,6 +65,9 @@ public sealed record DeliveryOutcome(DeliveryResult Result, string Type, string 
 
     public static DeliveryOutcome WaitingOnUser(string type, DateTimeOffset until) =>
         new(DeliveryResult.WaitingOnUser, type, "waiting for the user's previous event", null, until);
+
+    public static DeliveryOutcome Erased(string type) =>
+        new(DeliveryResult.Erased, type, Erasure.ErasureReasons.UserErased, null);
 
     public static DeliveryOutcome Held(string type, DateTimeOffset until) =>
         new(DeliveryResult.ClaimHeld, type, "another copy of this event is being delivered", null, until);

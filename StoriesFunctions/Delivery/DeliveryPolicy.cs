@@ -41,6 +41,7 @@ public static class DeliveryPolicy
             DeliveryResult.Throttled => Defer(Min(Until(outcome.HeldUntil, now, TimeSpan.FromSeconds(1)), schedule.MaxDelay), attempt, outcome.Reason, DeferKind.Throttled),
             DeliveryResult.StorageDown => Defer(RetrySchedule.StorageDelay(item.Stalls, random), attempt, outcome.Reason, DeferKind.StorageDown),
             DeliveryResult.Interrupted => Defer(TimeSpan.Zero, attempt, outcome.Reason, DeferKind.HandedOver),
+            DeliveryResult.Erased => new DeliveryVerdict.Skip(outcome.Reason),
         };
     }
 

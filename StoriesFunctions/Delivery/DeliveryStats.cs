@@ -20,6 +20,9 @@ public sealed record DeliveryCounts(long Received, long Delivered, long Retried,
 public sealed class DeliveryStats(TableServiceClient tables, TimeProvider time) : BackgroundService
 {
     public const string TableName = "deliverystats";
+
+    /// <summary>The four counts' columns, in the order of <see cref="DeliveryCounts"/>.</summary>
+    internal static readonly string[] Columns = ["Received", "Delivered", "Retried", "DeadLettered"];
     private static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(10);
     private static readonly string Instance =
         Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID") is { Length: > 0 } id ? id[..Math.Min(id.Length, 32)] : $"{Environment.MachineName}-{Environment.ProcessId}";
@@ -36,7 +39,7 @@ public sealed class DeliveryStats(TableServiceClient tables, TimeProvider time) 
         var (hour, day) = (new long[4], new long[4]);
         await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey gt {dayFrom}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var counts = new[] { row.GetInt64("Received") ?? 0, row.GetInt64("Delivered") ?? 0, row.GetInt64("Retried") ?? 0, row.GetInt64("DeadLettered") ?? 0 };
+            var counts = Array.ConvertAll(Columns, column => row.GetInt64(column) ?? 0);
             for (var i = 0; i < 4; i++)
             {
                 day[i] += counts[i];
@@ -115,6 +118,13 @@ public sealed class DeliveryStats(TableServiceClient tables, TimeProvider time) 
 
     private async Task TryFlushAsync(CancellationToken cancellationToken)
     {
+        if (_minutes.IsEmpty)
+        {
+            // Nothing counted since the last write: an idle instance (a timer's, one waiting to be scaled in) sends no
+            // request every 10 s, not even the table's creation.
+            return;
+        }
+
         try
         {
             await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
@@ -135,5 +145,5 @@ public sealed class DeliveryStats(TableServiceClient tables, TimeProvider time) 
         _ => -1,
     };
 
-    private static string Minute(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+    internal static string Minute(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
 }

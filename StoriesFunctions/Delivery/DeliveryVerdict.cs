@@ -19,4 +19,7 @@ public abstract record DeliveryVerdict
     public sealed record Defer(TimeSpan Delay, int NextAttempt, string Reason, DeferKind Kind) : DeliveryVerdict;
 
     public sealed record DeadLetter(string Reason) : DeliveryVerdict;
+
+    /// <summary>Never to be posted, and not a failure (its user was erased): counted as skipped.</summary>
+    public sealed record Skip(string Reason) : DeliveryVerdict;
 }

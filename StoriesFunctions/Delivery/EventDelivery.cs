@@ -14,7 +14,7 @@ namespace StoriesFunctions.Delivery;
 /// invocation's token is no longer used: a call that started finishes and is recorded, even while the host stops.
 /// </summary>
 public sealed class EventDelivery(
-    StoriesMapper mapper, StoriesClient stories, DeliveryClaims claims, CallOrder order, StoriesBudget budget, IOptions<StoriesOptions> storiesOptions,
+    StoriesMapper mapper, StoriesClient stories, DeliveryClaims claims, CallOrder order, StoriesBudget budget, Erasure.ErasedUsers erased, IOptions<StoriesOptions> storiesOptions,
     Telemetry.ForwarderMetrics metrics, TimeProvider time, Microsoft.Extensions.Logging.ILogger<EventDelivery> logger)
 {
     private readonly TimeSpan _call = storiesOptions.Value.CallTimeout;
@@ -68,6 +68,9 @@ public sealed class EventDelivery(
             return new DeliveryOutcome(DeliveryResult.Permanent, type, "cannot map: " + mapping.Error, null);
         }
 
+        // The erased list is made fresh for the check after the claim, so that no table read sits between slot and call.
+        await erased.RefreshIfStaleWithinAsync(Until(slots.At) + FreshnessMargin, cancellationToken).ConfigureAwait(false);
+
         // The slot's wait comes before the claim: a shutdown during it leaves nothing held.
         await WaitForAsync(slots.At, cancellationToken).ConfigureAwait(false);
         var claim = await claims.TryClaimAsync(item.MessageId, cancellationToken).ConfigureAwait(false);
@@ -79,6 +82,14 @@ public sealed class EventDelivery(
                 return DeliveryOutcome.Held(type, claim.HeldUntil);
             case ClaimStatus.Claimed:
                 break;
+        }
+
+        // The one check for erased users, after the claim: the lease bounds how long a post that missed an erasure can
+        // still land, which the erasure waits out before it deletes the user again (ErasureRunner.ConfirmDelay).
+        if (await erased.IsErasedAsync(item.UserId, cancellationToken).ConfigureAwait(false))
+        {
+            await claims.ReleaseAsync(claim).ConfigureAwait(false);
+            return DeliveryOutcome.Erased(type);
         }
 
         var slot = slots.At;
@@ -122,6 +133,11 @@ public sealed class EventDelivery(
 
         return await OutcomeAsync(item, posted, type).ConfigureAwait(false);
     }
+
+    /// <summary>How long after its slot an event's check of the erased list may come: the claim, with room to spare.</summary>
+    private static readonly TimeSpan FreshnessMargin = TimeSpan.FromSeconds(2);
+
+    private TimeSpan Until(DateTimeOffset slot) => slot > time.GetUtcNow() ? slot - time.GetUtcNow() : TimeSpan.Zero;
 
     /// <summary>Waits for a slot (at most <see cref="BudgetLedger.MaxWait"/>: the budget promised no later).</summary>
     private async Task WaitForAsync(DateTimeOffset slot, CancellationToken cancellationToken)

@@ -73,7 +73,7 @@ public sealed class MessagePlan
         _transientInARow = outcome.Result switch
         {
             DeliveryResult.Transient => _transientInARow + 1,
-            DeliveryResult.Delivered or DeliveryResult.AlreadyDelivered or DeliveryResult.Permanent => 0,
+            DeliveryResult.Delivered or DeliveryResult.AlreadyDelivered or DeliveryResult.Permanent or DeliveryResult.Erased => 0,
             DeliveryResult.ClaimHeld or DeliveryResult.WaitingOnUser or DeliveryResult.ConfigurationOutage or DeliveryResult.WaitingForBudget
                 or DeliveryResult.Throttled or DeliveryResult.StorageDown or DeliveryResult.Interrupted => _transientInARow,
         };

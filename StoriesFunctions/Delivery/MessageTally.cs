@@ -27,6 +27,7 @@ internal sealed class MessageTally
             DeliveryVerdict.Defer { Kind: DeferKind.Retry } => (Delivered, Duplicates, Retried + 1, DeadLettered),
             DeliveryVerdict.Defer => (Delivered, Duplicates, Retried, DeadLettered),
             DeliveryVerdict.DeadLetter => (Delivered, Duplicates, Retried, DeadLettered + 1),
+            DeliveryVerdict.Skip => (Delivered, Duplicates, Retried, DeadLettered),
             _ => throw new System.Diagnostics.UnreachableException($"A verdict nobody counts: {verdict}"),
         };
     }

@@ -55,6 +55,10 @@ public sealed class VerdictActions(DeadLetterIntake deadLetters, RetrySchedule s
                 }
 
                 break;
+            case DeliveryVerdict.Skip skip:
+                metrics.Skipped.Add(1, new KeyValuePair<string, object?>("reason", skip.Reason));
+                Log.ErasedEventSkipped(logger, item.MessageId, outcome.Type);
+                break;
             default:
                 throw new System.Diagnostics.UnreachableException($"A verdict nobody carries out: {verdict}");
         }

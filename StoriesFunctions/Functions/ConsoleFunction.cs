@@ -9,42 +9,47 @@ namespace StoriesFunctions.Functions;
 
 /// <summary>
 /// <c>GET /api/console</c>: one small page, no dependencies, that shows the backlog, the last hour's and day's counts and
-/// the dead letters, and starts replays and purges. The page holds no data: its script calls the Admin endpoints with
-/// the key it was opened with (<c>?code=</c>), so it shows nothing personal until one dead letter is opened.
-/// <c>GET /api/console/summary</c> is the backlog and counts it shows. Admin level, like the endpoints it calls.
+/// the dead letters, and starts replays, purges and erasures. The page holds no data and needs no sign-in to load: its
+/// script signs the operator in with Entra ID and calls the operator endpoints with the access token in a header, never
+/// a key in a URL. <c>GET /api/console/summary</c> is the backlog and counts it shows; it needs the operator role.
 /// </summary>
-public sealed class ConsoleFunction(Backlog backlog, DeliveryStats stats)
+public sealed class ConsoleFunction(
+    Backlog backlog, DeliveryStats stats, Operators.OperatorAccess operators, Microsoft.Extensions.Options.IOptions<Operators.OperatorOptions> options)
 {
-    private static readonly Lazy<byte[]> Page = new(() =>
-    {
-        using var stream = typeof(ConsoleFunction).Assembly.GetManifestResourceStream("StoriesFunctions.console.html")
-            ?? throw new InvalidOperationException("console.html is not embedded");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    });
-
     [Function("Console")]
     public async Task<HttpResponseData> Show(
-        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "console")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
+        // What the page needs to sign operators in: nothing secret (a tenant, an app registration, where Entra is).
+        var settings = options.Value;
+        var mode = operators.IsLocal ? "local" : settings.IsConfigured ? "entra" : "closed";
+        var signIn = JsonSerializer.Serialize(new Dictionary<string, string?>
+        {
+            ["mode"] = mode, ["tenantId"] = settings.TenantId, ["clientId"] = settings.ClientId, ["instance"] = settings.Instance.AbsoluteUri,
+        });
+        var entra = mode == "entra" ? " " + settings.Instance.GetLeftPart(UriPartial.Authority) : string.Empty;
+
         var response = request.CreateResponse(HttpStatusCode.OK);
         response.Headers.Add("Content-Type", "text/html; charset=utf-8");
         response.Headers.Add("Cache-Control", "no-store");
-        response.Headers.Add("Content-Security-Policy",
-            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+        response.Headers.Add("Content-Security-Policy", ConsolePage.ContentSecurityPolicy(entra));
         response.Headers.Add("X-Content-Type-Options", "nosniff");
         response.Headers.Add("Referrer-Policy", "no-referrer");
-        await response.Body.WriteAsync(Page.Value, cancellationToken);
+        await response.WriteStringAsync(ConsolePage.Html.Replace("{{OPERATORS}}", System.Net.WebUtility.HtmlEncode(signIn), StringComparison.Ordinal), cancellationToken);
         return response;
     }
 
     [Function("ConsoleSummary")]
     public async Task<HttpResponseData> Summary(
-        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "console/summary")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/summary")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
+        if (await OperatorGate.RefuseAsync(operators, request, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         var figures = await backlog.ReadAsync(cancellationToken);
         var (hour, day) = await stats.ReadAsync(cancellationToken);
 

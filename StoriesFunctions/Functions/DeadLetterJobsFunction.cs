@@ -14,7 +14,7 @@ namespace StoriesFunctions.Functions;
 /// <c>{"messageIds": [...]}</c>, and an optional <c>max</c>; they answer 202 with the job, whose progress
 /// <c>GET /api/dead-letters/jobs/{id}</c> shows. The work runs in pieces from <c>deadletter-jobs</c>.
 /// </summary>
-public sealed class DeadLetterJobsFunction(DeadLetterJobs jobs, DeadLetterJobRunner runner, ILogger<DeadLetterJobsFunction> logger)
+public sealed class DeadLetterJobsFunction(DeadLetterJobs jobs, DeadLetterJobRunner runner, Operators.OperatorAccess operators, ILogger<DeadLetterJobsFunction> logger)
 {
     private const int MaxEvents = 1_000_000;
 
@@ -23,20 +23,25 @@ public sealed class DeadLetterJobsFunction(DeadLetterJobs jobs, DeadLetterJobRun
 
     [Function("ReplayDeadLetters")]
     public Task<HttpResponseData> Replay(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "dead-letters/replay")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "dead-letters/replay")] HttpRequestData request,
         CancellationToken cancellationToken) => StartAsync(request, DeadLetterJobKind.Replay, cancellationToken);
 
     [Function("PurgeDeadLetters")]
     public Task<HttpResponseData> Purge(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "dead-letters/purge")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "dead-letters/purge")] HttpRequestData request,
         CancellationToken cancellationToken) => StartAsync(request, DeadLetterJobKind.Purge, cancellationToken);
 
     [Function("ShowDeadLetterJob")]
     public async Task<HttpResponseData> Show(
-        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "dead-letters/jobs/{id}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dead-letters/jobs/{id}")] HttpRequestData request,
         string id,
         CancellationToken cancellationToken)
     {
+        if (await OperatorGate.RefuseAsync(operators, request, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         if (await jobs.GetAsync(id, cancellationToken) is not { } job)
         {
             return request.CreateResponse(HttpStatusCode.NotFound);
@@ -63,13 +68,24 @@ public sealed class DeadLetterJobsFunction(DeadLetterJobs jobs, DeadLetterJobRun
 
     private async Task<HttpResponseData> StartAsync(HttpRequestData request, DeadLetterJobKind kind, CancellationToken cancellationToken)
     {
+        if (await OperatorGate.RefuseAsync(operators, request, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         var query = DeadLetterQuery.Of(request.Url);
         if (!DeadLetterQuery.TryFilter(query, out var filter, out var error) || !DeadLetterQuery.TryNumber(query, "max", MaxEvents, out var max))
         {
             return await DeadLetterResponse.BadRequestAsync(request, error ?? $"max must be between 1 and {MaxEvents}", cancellationToken);
         }
 
-        if (await DeadLetterQuery.MessageIdsAsync(request.Body, cancellationToken) is not { } ids)
+        using var body = await AdminBody.ReadAsync(request, DeadLetterQuery.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return await AdminBody.TooLargeAsync(request, DeadLetterQuery.MaxBodyBytes, cancellationToken);
+        }
+
+        if (DeadLetterQuery.MessageIds(body.Memory) is not { } ids)
         {
             return await DeadLetterResponse.BadRequestAsync(request, "the body must be {\"messageIds\": [\"...\"]} with at most 10,000 distinct ids of at most 512 characters, or empty", cancellationToken);
         }

@@ -68,22 +68,23 @@ internal static class DeadLetterQuery
     /// <summary>The most ids a job body may name: <see cref="DeadLetterJobIds"/> keeps any number; this bounds one request's work.</summary>
     public const int MaxMessageIds = 10_000;
 
+    /// <summary>The largest job body: <see cref="MaxMessageIds"/> ids of the longest length, quoted, with room to spare (about 6 MiB).</summary>
+    public const int MaxBodyBytes = 6 * 1024 * 1024;
+
     /// <summary>
     /// A job body <c>{"messageIds": [...]}</c>: the ids (distinct strings of 1 to 512 characters, what ingest accepts as
     /// a <c>messageId</c>), an empty list for no body, null when malformed.
     /// </summary>
-    public static async Task<List<string>?> MessageIdsAsync(Stream body, CancellationToken cancellationToken)
+    public static List<string>? MessageIds(ReadOnlyMemory<byte> body)
     {
-        using var buffer = new MemoryStream();
-        await body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length == 0)
+        if (body.IsEmpty)
         {
             return [];
         }
 
         try
         {
-            using var document = JsonDocument.Parse(buffer.ToArray());
+            using var document = JsonDocument.Parse(body);
             if (!document.RootElement.TryGetProperty("messageIds"u8, out var ids) || ids.ValueKind != JsonValueKind.Array || ids.GetArrayLength() > MaxMessageIds)
             {
                 return null;

@@ -10,9 +10,9 @@ namespace StoriesFunctions.Functions;
 /// Reading dead letters. <c>GET /api/dead-letters</c> lists them a page at a time with the filters of
 /// <see cref="DeadLetterQuery"/>; <c>GET /api/dead-letters/count</c> counts what a filter matches (what a replay or purge
 /// would touch); <c>GET /api/dead-letters/events/{messageId}</c> shows one, with its event: the only place personal data
-/// appears. Admin level: they need the host's master key.
+/// appears. Operators only (<see cref="Operators.OperatorAccess"/>).
 /// </summary>
-public sealed class DeadLettersFunction(DeadLetterStore store)
+public sealed class DeadLettersFunction(DeadLetterStore store, Operators.OperatorAccess operators)
 {
     private const int DefaultMax = 20;
 
@@ -23,9 +23,14 @@ public sealed class DeadLettersFunction(DeadLetterStore store)
 
     [Function("ListDeadLetters")]
     public async Task<HttpResponseData> List(
-        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "dead-letters")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dead-letters")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
+        if (await OperatorGate.RefuseAsync(operators, request, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         var query = DeadLetterQuery.Of(request.Url);
         if (!DeadLetterQuery.TryFilter(query, out var filter, out var error) || !DeadLetterQuery.TryNumber(query, "max", MaxPage, out var max))
         {
@@ -40,9 +45,14 @@ public sealed class DeadLettersFunction(DeadLetterStore store)
 
     [Function("CountDeadLetters")]
     public async Task<HttpResponseData> Count(
-        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "dead-letters/count")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dead-letters/count")] HttpRequestData request,
         CancellationToken cancellationToken)
     {
+        if (await OperatorGate.RefuseAsync(operators, request, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         if (!DeadLetterQuery.TryFilter(DeadLetterQuery.Of(request.Url), out var filter, out var error))
         {
             return await DeadLetterResponse.BadRequestAsync(request, error!, cancellationToken);
@@ -55,10 +65,15 @@ public sealed class DeadLettersFunction(DeadLetterStore store)
 
     [Function("ShowDeadLetter")]
     public async Task<HttpResponseData> Show(
-        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "dead-letters/events/{messageId}")] HttpRequestData request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dead-letters/events/{messageId}")] HttpRequestData request,
         string messageId,
         CancellationToken cancellationToken)
     {
+        if (await OperatorGate.RefuseAsync(operators, request, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         if (await store.FindAsync(messageId, cancellationToken) is not { } stored)
         {
             return request.CreateResponse(HttpStatusCode.NotFound);

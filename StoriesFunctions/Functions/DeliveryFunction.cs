@@ -4,11 +4,16 @@ using Microsoft.Extensions.Logging;
 using StoriesFunctions.Delivery;
 using StoriesFunctions.Telemetry;
 using StoriesFunctions.Storage;
+using StoriesFunctions.Budget;
 
 namespace StoriesFunctions.Functions;
 
-/// <summary>Delivers each <c>segment-events</c> message to Stories. Bound to <see cref="QueueMessage"/> to see the dequeue count.</summary>
-public sealed class DeliveryFunction(EnvelopeDelivery delivery, ILogger<DeliveryFunction> logger)
+/// <summary>
+/// Delivers each <c>segment-events</c> message to Stories. Bound to <see cref="QueueMessage"/> to see the dequeue count.
+/// Then records the backlog's gauges, at most once a minute on this instance: while events flow, that is what keeps
+/// the backlog charts and alert current.
+/// </summary>
+public sealed class DeliveryFunction(EnvelopeDelivery delivery, Backlog backlog, ILogger<DeliveryFunction> logger)
 {
     [Function("DeliverEvents")]
     public async Task Run(
@@ -22,5 +27,6 @@ public sealed class DeliveryFunction(EnvelopeDelivery delivery, ILogger<Delivery
         }
 
         await delivery.DeliverAsync(message.MessageId, message.Body, cancellationToken);
+        await backlog.EmitIfDueAsync(cancellationToken);
     }
 }

@@ -14,6 +14,7 @@ namespace StoriesFunctions.Segment;
 public sealed class WebhookIngest(
     SignatureVerifier signatures,
     EventQueue queue,
+    Erasure.ErasedUsers erased,
     IOptions<SegmentOptions> options,
     IOptions<Telemetry.TelemetryOptions> telemetry,
     ForwarderMetrics metrics,
@@ -46,9 +47,26 @@ public sealed class WebhookIngest(
         return await QueueAsync(payload, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Which users are erased, to answer their events as skipped. Unknown when storage fails: then every event is
+    /// queued, and delivery, which checks again, skips them.
+    /// </summary>
+    private async Task<Func<string?, bool>> ErasedCheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await erased.CurrentCheckAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex.IsStorageFailure(cancellationToken))
+        {
+            return _ => false;
+        }
+    }
+
     private async Task<IngestResult> QueueAsync(SegmentPayload payload, CancellationToken cancellationToken)
     {
-        var sorted = Sort(payload, time.GetUtcNow());
+        var isErased = await ErasedCheckAsync(cancellationToken).ConfigureAwait(false);
+        var sorted = Sort(payload, time.GetUtcNow(), isErased);
         metrics.Received.Add(payload.Count);
         if (sorted.Accepted.Count == 0)
         {
@@ -63,7 +81,7 @@ public sealed class WebhookIngest(
             timeout.CancelAfter(QueueWriteTimeout);
             await queue.SendAsync(envelopes, null, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or AggregateException or OperationCanceledException or InvalidOperationException or HttpRequestException)
+        catch (Exception ex) when (ex.IsStorageFailure(cancellationToken) || ex is OperationCanceledException or InvalidOperationException)
         {
             Log.QueueWriteFailed(logger, ex, sorted.Accepted.Count);
             return IngestResult.Refused(503, "events could not be queued; retry later");
@@ -84,7 +102,7 @@ public sealed class WebhookIngest(
     }
 
     /// <summary>Validates every item and packs the accepted ones; the batch form's shared fields are merged in.</summary>
-    private SortedEvents Sort(SegmentPayload payload, DateTimeOffset receivedAt)
+    private SortedEvents Sort(SegmentPayload payload, DateTimeOffset receivedAt, Func<string?, bool> isErased)
     {
         var sorted = new SortedEvents();
         var sharedBytes = BatchMerge.SharedBytes(payload.SharedContext, payload.SharedIntegrations);
@@ -92,6 +110,11 @@ public sealed class WebhookIngest(
         foreach (var item in payload.Items)
         {
             var verdict = SegmentEventValidator.Validate(item, sharedBytes, payload.SharedIntegrations);
+            if (verdict.Outcome == EventOutcome.Accepted && isErased(UserIdOf(item)))
+            {
+                verdict = EventVerdict.Skip(Erasure.ErasureReasons.UserErased, verdict.MessageId, verdict.Type);
+            }
+
             Note(verdict, index++, sorted);
             if (verdict.Outcome == EventOutcome.Accepted)
             {
@@ -101,6 +124,9 @@ public sealed class WebhookIngest(
 
         return sorted;
     }
+
+    private static string? UserIdOf(System.Text.Json.JsonElement item) =>
+        item.TryGetProperty("userId"u8, out var id) ? UserIds.Read(id) : null;
 
     private void Note(EventVerdict verdict, int index, SortedEvents sorted)
     {

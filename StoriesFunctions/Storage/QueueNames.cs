@@ -17,4 +17,10 @@ public static class QueueNames
 
     /// <summary>Where the host moves a job's piece after maxDequeueCount failed tries: the job is then marked failed.</summary>
     public const string JobsPoison = "deadletter-jobs-poison";
+
+    /// <summary>Passes of erasure jobs: one message per pass, naming the job and the user (the only place the id is kept).</summary>
+    public const string Erasures = "erasure-jobs";
+
+    /// <summary>Where the host moves an erasure's pass after maxDequeueCount failed tries: the job is then marked failed.</summary>
+    public const string ErasuresPoison = "erasure-jobs-poison";
 }

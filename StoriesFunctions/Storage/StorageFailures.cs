@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Azure;
 
 namespace StoriesFunctions.Storage;
@@ -19,13 +20,16 @@ internal static class StorageFailures
 
     /// <summary>
     /// Any failure of a storage call that is not our own cancellation: what "the write did not happen (or we cannot
-    /// tell)" looks like, however the SDK reports it.
+    /// tell)" looks like, however the SDK reports it. That includes a bare <see cref="SocketException"/>: when a
+    /// connection is reset while it is being opened, .NET's connection pool can throw it unwrapped ("Transport endpoint
+    /// is not connected"), past the SDK's retries; seen under the real host with tables cut, where it failed the
+    /// invocation instead of deferring the message.
     /// </summary>
     public static bool IsStorageFailure(this Exception ex, CancellationToken cancellationToken) =>
         ex switch
         {
             OperationCanceledException => !cancellationToken.IsCancellationRequested,
-            RequestFailedException or AggregateException or IOException or TimeoutException or HttpRequestException => true,
+            RequestFailedException or AggregateException or IOException or SocketException or TimeoutException or HttpRequestException => true,
             _ => false,
         };
 

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using Polly.Timeout;
 
@@ -10,7 +11,7 @@ namespace StoriesFunctions.Stories;
 /// invocation itself throws. The pipeline's timeouts cover the headers; reading the body has its own
 /// <c>Stories__AttemptTimeout</c>, so a body that trickles cannot hold a claim past its lease.
 /// </summary>
-public sealed class StoriesClient(HttpClient http, Microsoft.Extensions.Options.IOptions<StoriesOptions> options)
+public sealed partial class StoriesClient(HttpClient http, Microsoft.Extensions.Options.IOptions<StoriesOptions> options)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
@@ -32,6 +33,11 @@ public sealed class StoriesClient(HttpClient http, Microsoft.Extensions.Options.
         catch (HttpRequestException ex)
         {
             return StoriesResponse.NoAnswer(ex.HttpRequestError.ToString());
+        }
+        catch (SocketException ex)
+        {
+            // A connection reset while it opens can surface unwrapped from .NET's connection pool.
+            return StoriesResponse.NoAnswer(ex.SocketErrorCode.ToString());
         }
         catch (TimeoutRejectedException)
         {
@@ -75,7 +81,7 @@ public sealed class StoriesClient(HttpClient http, Microsoft.Extensions.Options.
                 length = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, reading.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when ((ex is OperationCanceledException or IOException or HttpRequestException) && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when ((ex is OperationCanceledException or IOException or SocketException or HttpRequestException) && !cancellationToken.IsCancellationRequested)
         {
             return null;
         }

@@ -10,8 +10,11 @@ namespace StoriesFunctions.Telemetry;
 /// </summary>
 public static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Warning, "Segment__SharedSecret is not set: webhook requests are authenticated by the function key alone and X-Signature is not checked. Set the Webhooks destination's shared secret to check it.")]
+    [LoggerMessage(1, LogLevel.Warning, "Segment__SharedSecret is not set and Segment__AllowUnsignedCalls is true: webhook requests are authenticated by the function key alone and X-Signature is not checked. Set the Webhooks destination's shared secret to check it.")]
     public static partial void SharedSecretMissing(ILogger logger);
+
+    [LoggerMessage(2, LogLevel.Warning, "Segment__SecondSharedSecret is set: signatures made with either secret are accepted. Clear it once Segment uses the new secret.")]
+    public static partial void SecondSecretAccepted(ILogger logger);
 
     [LoggerMessage(EventId = 100, Message = "Webhook call answered {StatusCode}: {Received} received, {Queued} queued, {Skipped} skipped, {Rejected} rejected in {Envelopes} messages")]
     public static partial void IngestCompleted(ILogger logger, LogLevel level, int statusCode, int received, int queued, int skipped, int rejected, int envelopes);
@@ -108,4 +111,31 @@ public static partial class Log
 
     [LoggerMessage(311, LogLevel.Error, "Dead-letter job {JobId} failed: {Cause}. What it did stays done; start a new job to go on")]
     public static partial void JobFailed(ILogger logger, string jobId, string cause);
+
+    [LoggerMessage(400, LogLevel.Information, "Erasure {JobId} started")]
+    public static partial void ErasureStarted(ILogger logger, string jobId);
+
+    [LoggerMessage(401, LogLevel.Information, "Erasure {JobId} pass {Pass}: {DeadLetters} dead letters purged, Stories user {Deletion}")]
+    public static partial void ErasurePass(ILogger logger, string jobId, int pass, int deadLetters, string deletion);
+
+    [LoggerMessage(402, LogLevel.Error, "Erasure {JobId} failed: {Cause}. The user stays suppressed; start a new erasure to finish")]
+    public static partial void ErasureFailed(ILogger logger, string jobId, string cause);
+
+    [LoggerMessage(403, LogLevel.Information, "Event {MessageId} of type {EventType} skipped: user erased")]
+    public static partial void ErasedEventSkipped(ILogger logger, string messageId, string eventType);
+
+    [LoggerMessage(404, LogLevel.Warning, "An erasure was lifted: the user's later events are delivered again")]
+    public static partial void ErasureLifted(ILogger logger);
+
+    [LoggerMessage(410, LogLevel.Warning, "An operator request was refused: its token is not valid ({Cause})")]
+    public static partial void OperatorTokenRefused(ILogger logger, string cause);
+
+    [LoggerMessage(411, LogLevel.Error, "Operators__LocalDevelopment is ignored: the app runs in App Service. Operators sign in with Entra ID")]
+    public static partial void LocalDevelopmentIgnored(ILogger logger);
+
+    [LoggerMessage(412, LogLevel.Warning, "Operators__LocalDevelopment is on: the console and the operator API answer anyone who reaches this machine without signing in")]
+    public static partial void OperatorsLocal(ILogger logger);
+
+    [LoggerMessage(413, LogLevel.Warning, "Operators__TenantId and Operators__ClientId are not set: the console and the operator API refuse every request (503)")]
+    public static partial void OperatorsNotConfigured(ILogger logger);
 }

@@ -1,9 +1,15 @@
-// The Flex Consumption function app. It runs as the user-assigned identity and holds no
-// secret of its own: storage is reached with the identity, the two secrets are Key Vault
+// The function app, on Flex Consumption (the default) or on the Windows Consumption plan
+// (docs/costs/hosting-plans.md). It runs as the user-assigned identity and holds no secret of
+// its own on either plan: storage is reached with the identity, the secrets are Key Vault
 // references, and telemetry is sent with Entra authentication.
 
 param location string
 param tags object
+
+@allowed(['flex', 'consumption'])
+@description('flex: Flex Consumption (FC1, Linux). consumption: the Consumption plan on Windows (Y1), billed per execution.')
+param hostingPlan string
+
 param planName string
 param appName string
 param storageAccountName string
@@ -21,13 +27,15 @@ param applicationInsightsConnectionString string
 param secretUris {
   storiesApiKey: string
   segmentSharedSecret: string
+  erasureHashKey: string
 }
 
-@description('Upper bound on instances. They share one Stories budget (Stories__RateLimit): more instances take bigger bursts, not more Stories calls.')
+@description('Upper bound on instances. They share one Stories budget (Stories__RateLimit): more instances take bigger bursts, not more Stories calls. The Consumption plan stops at 200.')
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int
 
+@description('Flex Consumption only: the Consumption plan measures the memory each execution uses.')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int
 
@@ -35,6 +43,7 @@ param instanceMemoryMB int
 param tunables object
 
 var storageSuffix = environment().suffixes.storage
+var isFlex = hostingPlan == 'flex'
 
 // One connection name, AzureWebJobsStorage, serves the host, the queue trigger, the app's
 // queue writes and its de-duplication tables, all with the user-assigned identity.
@@ -54,9 +63,30 @@ var telemetrySettings = {
 var secretSettings = {
   Stories__ApiKey: '@Microsoft.KeyVault(SecretUri=${secretUris.storiesApiKey})'
   Segment__SharedSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.segmentSharedSecret})'
+  Erasure__HashKey: '@Microsoft.KeyVault(SecretUri=${secretUris.erasureHashKey})'
 }
 
-resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+// The Consumption plan reads its runtime from app settings (Flex takes it from functionAppConfig and
+// refuses these). It gets no Azure Files content share: Azure Files takes no managed identity, so a
+// share would put an account key in the settings and need shared keys on the storage account. Instead
+// the app runs from the package blob, which the platform fetches with the identity.
+var consumptionSettings = {
+  FUNCTIONS_EXTENSION_VERSION: '~4'
+  FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'
+  WEBSITE_RUN_FROM_PACKAGE: 'https://${storageAccountName}.blob.${storageSuffix}/${deploymentContainerName}/StoriesFunctions.zip'
+  WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identityId
+  // Placeholders shorten .NET isolated cold starts; they need netFrameworkVersion to match and a 64-bit worker.
+  WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED: '1'
+}
+
+var siteIdentity = {
+  type: 'UserAssigned'
+  userAssignedIdentities: {
+    '${identityId}': {}
+  }
+}
+
+resource flexPlan 'Microsoft.Web/serverfarms@2025-03-01' = if (isFlex) {
   name: planName
   location: location
   tags: tags
@@ -70,19 +100,28 @@ resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   }
 }
 
-resource app 'Microsoft.Web/sites@2025-03-01' = {
+resource consumptionPlan 'Microsoft.Web/serverfarms@2025-03-01' = if (!isFlex) {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'Y1'
+    tier: 'Dynamic'
+  }
+  properties: {
+    reserved: false
+  }
+}
+
+resource flexApp 'Microsoft.Web/sites@2025-03-01' = if (isFlex) {
   name: appName
   location: location
   tags: union(tags, { 'azd-service-name': 'StoriesFunctions' })
   kind: 'functionapp,linux'
-  identity: {
-    type: 'UserAssigned'
-    userAssignedIdentities: {
-      '${identityId}': {}
-    }
-  }
+  identity: siteIdentity
   properties: {
-    serverFarmId: plan.id
+    serverFarmId: flexPlan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identityId
     siteConfig: {
@@ -112,16 +151,49 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
   }
 }
 
+resource consumptionApp 'Microsoft.Web/sites@2025-03-01' = if (!isFlex) {
+  name: appName
+  location: location
+  tags: union(tags, { 'azd-service-name': 'StoriesFunctions' })
+  kind: 'functionapp'
+  identity: siteIdentity
+  properties: {
+    serverFarmId: consumptionPlan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      netFrameworkVersion: 'v10.0'
+      use32BitWorkerProcess: false
+      functionAppScaleLimit: min(maximumInstanceCount, 200)
+    }
+  }
+}
+
+// Whichever of the two was deployed; the settings and policies below apply to both.
+resource app 'Microsoft.Web/sites@2025-03-01' existing = {
+  name: appName
+}
+
 resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: app
   name: 'appsettings'
-  properties: union(storageSettings, telemetrySettings, secretSettings, tunables)
+  dependsOn: [
+    flexApp
+    consumptionApp
+  ]
+  properties: union(storageSettings, telemetrySettings, secretSettings, tunables, isFlex ? {} : consumptionSettings)
 }
 
 // Deployments go through Entra ID (azd, func, az); publishing with a user name and password stays off.
 resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: app
   name: 'ftp'
+  dependsOn: [
+    flexApp
+    consumptionApp
+  ]
   properties: {
     allow: false
   }
@@ -130,6 +202,10 @@ resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
 resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: app
   name: 'scm'
+  dependsOn: [
+    flexApp
+    consumptionApp
+  ]
   properties: {
     allow: false
   }

@@ -1,4 +1,4 @@
-// The two secrets the app needs. The app reads them as ordinary settings through Key Vault
+// The three secrets the app needs. The app reads them as ordinary settings through Key Vault
 // references, resolved by its user-assigned identity; nothing else can read them.
 
 param name string
@@ -16,10 +16,15 @@ param storiesApiKey string
 @description('Shared secret Segment signs webhook requests with.')
 param segmentSharedSecret string
 
+@secure()
+@description('Key of the hash the list of erased users holds instead of their ids.')
+param erasureHashKey string
+
 @description('Secret names; Key Vault allows only letters, digits and dashes, so "--" stands for the ":" of a .NET configuration key.')
 param secretNames {
   storiesApiKey: string
   segmentSharedSecret: string
+  erasureHashKey: string
 }
 
 // Built-in role definition: Key Vault Secrets User.
@@ -57,6 +62,14 @@ resource segmentSharedSecretSecret 'Microsoft.KeyVault/vaults/secrets@2026-05-15
   name: secretNames.segmentSharedSecret
   properties: {
     value: segmentSharedSecret
+  }
+}
+
+resource erasureHashKeySecret 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = {
+  parent: vault
+  name: secretNames.erasureHashKey
+  properties: {
+    value: erasureHashKey
   }
 }
 

@@ -1,4 +1,4 @@
-// Logs, telemetry and the dead-letter alert. Application Insights takes only
+// Logs, telemetry and the alerts. Application Insights takes only
 // Entra-authenticated telemetry, published by the app's identity.
 
 param location string
@@ -73,125 +73,85 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   }
 }
 
-// The app writes one trace per dead-lettered event, with "dead-lettered" in its message.
-resource deadLetterAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
-  name: alertRuleName
-  location: location
-  tags: tags
-  kind: 'LogAlert'
-  properties: {
-    displayName: 'Segment events dead-lettered'
-    description: 'Events that could not be delivered to Stories were dead-lettered. Read them with GET /api/dead-letters (admin key); they are kept, never expiring, in the deadletters table (including what the host moved to the poison queue).'
+// The alerts are metric alert rules on the app's own counters and gauges (ForwarderMetrics), which the Application
+// Insights SDK pre-aggregates per minute and stores, without their dimensions, in the metrics store as well as in
+// customMetrics: a metric alert watches one time series per rule, at a tenth of the price of a log search rule run every
+// 5 minutes (docs/costs/idle.md). Validation is skipped because a custom metric exists only once the app first sends it.
+var alerts = [
+  {
+    // One count per dead-lettered event, the host's moves to the poison queue included once adopted.
+    name: alertRuleName
+    description: 'Segment events were dead-lettered: they could not be delivered to Stories. Read them with GET /api/dead-letters (admin key) or the console; they are kept, never expiring, in the deadletters table (including what the host moved to the poison queue).'
     severity: 2
-    enabled: true
-    scopes: [
-      applicationInsights.id
-    ]
-    evaluationFrequency: 'PT5M'
+    metricName: 'storiesfunctions.events.dead_lettered'
+    timeAggregation: 'Total'
+    threshold: 0
     windowSize: 'PT15M'
-    criteria: {
-      allOf: [
-        {
-          query: 'traces | where message has "dead-lettered"'
-          timeAggregation: 'Count'
-          operator: 'GreaterThan'
-          threshold: 0
-          failingPeriods: {
-            numberOfEvaluationPeriods: 1
-            minFailingPeriodsToAlert: 1
-          }
-        }
-      ]
-    }
-    // Stateful: one e-mail when dead letters start, resolved once a window has none.
-    autoMitigate: true
-    actions: {
-      actionGroups: [
-        actionGroup.id
-      ]
-    }
   }
-}
-
-// The app writes one error trace per delivery round it stops because Stories refused the key or the path (401, 403,
-// or 404 on the API path): events wait without using attempts until this is fixed, so someone must be told.
-resource keyRefusedAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
-  name: keyRefusedAlertRuleName
-  location: location
-  tags: tags
-  kind: 'LogAlert'
-  properties: {
-    displayName: 'Stories refuses the API key'
-    description: 'Stories answered 401, 403 or 404 on its API path: delivery has stopped and events are waiting in segment-events. Check Stories__ApiKey (Key Vault secret) and Stories__BaseUrl; delivery resumes on its own, with no replay.'
+  {
+    // One count per delivery round stopped because Stories refused the key or the path (401, 403, or 404 on the API
+    // path): events wait without using attempts until this is fixed, so someone must be told.
+    name: keyRefusedAlertRuleName
+    description: 'Stories refuses the API key: it answered 401, 403 or 404 on its API path, delivery has stopped and events are waiting in segment-events. Check Stories__ApiKey (Key Vault secret) and Stories__BaseUrl; delivery resumes on its own, with no replay.'
     severity: 1
-    enabled: true
-    scopes: [
-      applicationInsights.id
-    ]
-    evaluationFrequency: 'PT5M'
+    metricName: 'storiesfunctions.delivery.refused'
+    timeAggregation: 'Total'
+    threshold: 0
     windowSize: 'PT15M'
-    criteria: {
-      allOf: [
-        {
-          query: 'traces | where message has "Stories refused the configuration"'
-          timeAggregation: 'Count'
-          operator: 'GreaterThan'
-          threshold: 0
-          failingPeriods: {
-            numberOfEvaluationPeriods: 1
-            minFailingPeriodsToAlert: 1
-          }
-        }
-      ]
-    }
-    autoMitigate: true
-    actions: {
-      actionGroups: [
-        actionGroup.id
-      ]
-    }
   }
-}
-
-// The BacklogGauges function records the age of the oldest waiting event every minute (customMetrics, aggregated per
-// minute). A backlog older than the threshold means Stories' limit, an outage or a refused key is holding events back.
-resource backlogAgeAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
-  name: backlogAgeAlertRuleName
-  location: location
-  tags: tags
-  kind: 'LogAlert'
-  properties: {
-    displayName: 'Segment events waiting too long'
-    description: 'The oldest event waiting in segment-events is older than ${backlogAgeAlertMinutes} minutes. Check the backlog log line ("Backlog: ... drained in about ...") for the time to drain at the Stories rate limit, and the other alerts for an outage or a refused key. Nothing is lost: events wait without using attempts.'
+  {
+    // The oldest waiting event's age, recorded every minute by an instance that delivers and every 15 minutes by the
+    // BacklogGauges timer: the 30-minute window always holds two timer readings, so one missed run cannot hide a stuck
+    // backlog. Too old means Stories' limit, an outage or a refused key is holding events back.
+    name: backlogAgeAlertRuleName
+    description: 'Segment events waiting too long: the oldest event waiting in segment-events is older than ${backlogAgeAlertMinutes} minutes. Check the backlog log line ("Backlog: ... drained in about ...") for the time to drain at the Stories rate limit, and the other alerts for an outage or a refused key. Nothing is lost: events wait without using attempts.'
     severity: 2
-    enabled: true
-    scopes: [
-      applicationInsights.id
-    ]
-    evaluationFrequency: 'PT5M'
-    windowSize: 'PT15M'
-    criteria: {
-      allOf: [
-        {
-          query: 'customMetrics | where name == "storiesfunctions.backlog.oldest_age" | where valueMax > ${backlogAgeAlertMinutes * 60}'
-          timeAggregation: 'Count'
-          operator: 'GreaterThan'
-          threshold: 0
-          failingPeriods: {
-            numberOfEvaluationPeriods: 1
-            minFailingPeriodsToAlert: 1
+    metricName: 'storiesfunctions.backlog.oldest_age'
+    timeAggregation: 'Maximum'
+    threshold: backlogAgeAlertMinutes * 60
+    windowSize: 'PT30M'
+  }
+]
+
+resource metricAlerts 'Microsoft.Insights/metricAlerts@2026-01-01' = [
+  for alert in alerts: {
+    name: alert.name
+    location: 'global'
+    tags: tags
+    properties: {
+      description: alert.description
+      severity: alert.severity
+      enabled: true
+      scopes: [
+        applicationInsights.id
+      ]
+      evaluationFrequency: 'PT5M'
+      windowSize: alert.windowSize
+      criteria: {
+        'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+        allOf: [
+          {
+            criterionType: 'StaticThresholdCriterion'
+            name: alert.metricName
+            metricNamespace: 'azure.applicationinsights'
+            metricName: alert.metricName
+            timeAggregation: alert.timeAggregation
+            operator: 'GreaterThan'
+            threshold: alert.threshold
+            skipMetricValidation: true
           }
+        ]
+      }
+      // Stateful: one e-mail when the condition starts, resolved once it no longer holds.
+      autoMitigate: true
+      actions: [
+        {
+          actionGroupId: actionGroup.id
         }
       ]
     }
-    autoMitigate: true
-    actions: {
-      actionGroups: [
-        actionGroup.id
-      ]
-    }
   }
-}
+]
 
 output applicationInsightsId string = applicationInsights.id
 output applicationInsightsConnectionString string = applicationInsights.properties.ConnectionString

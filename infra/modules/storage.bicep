@@ -84,6 +84,17 @@ resource jobsPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues
   name: 'deadletter-jobs-poison'
 }
 
+// Passes of erasure jobs (the app also creates it when missing), and where the host moves a failed one.
+resource erasuresQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2026-06-01' = {
+  parent: queueService
+  name: 'erasure-jobs'
+}
+
+resource erasuresPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2026-06-01' = {
+  parent: queueService
+  name: 'erasure-jobs-poison'
+}
+
 // No table is declared: the app creates one table per retention period (delivered<N>)
 // and expires de-duplication records by dropping a whole table, so it needs to create
 // and delete tables, which only an account-scoped assignment allows.

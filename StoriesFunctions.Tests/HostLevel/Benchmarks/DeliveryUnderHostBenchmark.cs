@@ -80,7 +80,7 @@ public class DeliveryUnderHostBenchmark
         settings["APPLICATIONINSIGHTS_CONNECTION_STRING"] = capture.ConnectionString;
         settings["Stories__SyncUsers"] = "true";
         await using var cluster = await HostCluster.StartAsync(1, settings, cancellationToken: cancellationToken);
-        await CreateDeclaredQueuesAsync(cluster, cancellationToken);
+        await HostStorage.CreateDeclaredQueuesAsync(cluster.StorageConnectionString, cancellationToken);
         cluster.Stories.FailAll(StoriesReply.Delay(TimeSpan.FromMilliseconds(80)));
         var host = cluster[0];
         settings = new Dictionary<string, string?>(host.Settings);
@@ -136,19 +136,6 @@ public class DeliveryUnderHostBenchmark
         }
     }
 
-    /// <summary>
-    /// The queues infra/ declares, as a deployment has them: the host polls every queue a trigger names, and a missing
-    /// one costs a 404 and a warning trace per poll, which a deployed app never pays.
-    /// </summary>
-    private static async Task CreateDeclaredQueuesAsync(HostCluster cluster, CancellationToken cancellationToken)
-    {
-        var queues = new Azure.Storage.Queues.QueueServiceClient(cluster.StorageConnectionString);
-        foreach (string name in new[] { StoriesFunctions.Storage.QueueNames.Events, StoriesFunctions.Storage.QueueNames.Poison, StoriesFunctions.Storage.QueueNames.Jobs })
-        {
-            await queues.GetQueueClient(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        }
-    }
-
     private static string Row(Shape shape, TimeSpan lifetime, List<TelemetryItem> items, double idleBytesPerSecond, long peak)
     {
         long bytes = items.Sum(i => i.Bytes);
@@ -156,34 +143,12 @@ public class DeliveryUnderHostBenchmark
         var byType = string.Join(", ", items.GroupBy(i => i.BaseType).OrderByDescending(g => g.Sum(i => i.Bytes))
             .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key.Replace("Data", "", StringComparison.Ordinal)} {g.Sum(i => i.Bytes) / events:0}")));
         var invocations = items.Where(i => i.FromHost && i.BaseType == "RequestData" && i.Name is "SegmentWebhook" or "DeliverEvents" && i.Duration is not null).ToList();
-        double active = ActiveSeconds(invocations);
+        double active = TelemetryItem.ActiveSeconds(invocations);
         double summed = invocations.Sum(i => i.Duration!.Value.TotalSeconds);
         return string.Create(CultureInfo.InvariantCulture,
             $"| {shape.Name} | {shape.Events} | {lifetime.TotalSeconds:0} s | {items.Count} | {items.Where(i => i.FromHost).Sum(i => i.Bytes)} | {items.Where(i => !i.FromHost).Sum(i => i.Bytes)} | "
             + $"{bytes / events:0.0} | {(bytes - (idleBytesPerSecond * lifetime.TotalSeconds)) / events:0.0} | {byType} | "
             + $"{invocations.Count / events:0.0000} | {active / events:0.00000} | {summed / events:0.00000} | {peak / 1048576.0:0} MiB |");
-    }
-
-    /// <summary>The union of the invocations' [start, start + duration] intervals: time with at least one execution running.</summary>
-    private static double ActiveSeconds(IEnumerable<TelemetryItem> invocations)
-    {
-        double total = 0;
-        DateTimeOffset? start = null, end = null;
-        foreach (var item in invocations.OrderBy(i => i.Time))
-        {
-            var itemEnd = item.Time + item.Duration!.Value;
-            if (end is null || item.Time > end)
-            {
-                total += end is null ? 0 : (end.Value - start!.Value).TotalSeconds;
-                (start, end) = (item.Time, itemEnd);
-            }
-            else if (itemEnd > end)
-            {
-                end = itemEnd;
-            }
-        }
-
-        return total + (end is null ? 0 : (end.Value - start!.Value).TotalSeconds);
     }
 
     private static IEnumerable<WorkerProcess> Processes(string app) =>

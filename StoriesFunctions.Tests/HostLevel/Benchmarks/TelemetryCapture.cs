@@ -130,6 +130,28 @@ internal sealed record TelemetryItem(int Bytes, string BaseType, DateTimeOffset 
     /// <summary>The SDK tag without its version, e.g. <c>azurefunctions</c>.</summary>
     public string SdkName => Sdk.Split(':')[0];
 
+    /// <summary>The union of the invocations' [start, start + duration] intervals: time with at least one execution running.</summary>
+    public static double ActiveSeconds(IEnumerable<TelemetryItem> invocations)
+    {
+        double total = 0;
+        DateTimeOffset? start = null, end = null;
+        foreach (var item in invocations.OrderBy(i => i.Time))
+        {
+            var itemEnd = item.Time + item.Duration!.Value;
+            if (end is null || item.Time > end)
+            {
+                total += end is null ? 0 : (end.Value - start!.Value).TotalSeconds;
+                (start, end) = (item.Time, itemEnd);
+            }
+            else if (itemEnd > end)
+            {
+                end = itemEnd;
+            }
+        }
+
+        return total + (end is null ? 0 : (end.Value - start!.Value).TotalSeconds);
+    }
+
     public static TelemetryItem Parse(string line)
     {
         using var document = JsonDocument.Parse(line);

@@ -15,6 +15,7 @@ internal sealed class SegmentLoad
 {
     private readonly ConcurrentDictionary<string, byte> acknowledged = new();
     private readonly ConcurrentDictionary<string, int> answers = new();
+    private readonly ConcurrentQueue<string> unanswered = new();
 
     /// <summary>The markers of every event acknowledged so far.</summary>
     public IReadOnlyCollection<string> Acknowledged => [.. acknowledged.Keys];
@@ -22,6 +23,9 @@ internal sealed class SegmentLoad
     /// <summary>How the calls were answered: status code (or "no answer") and count, e.g. <c>200×40, 503×12</c>.</summary>
     public string Answers =>
         string.Join(", ", answers.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Key}×{a.Value}")));
+
+    /// <summary>Each call that got no answer: the host, how long the client waited, and why (timeout or connection failure).</summary>
+    public IReadOnlyCollection<string> Unanswered => [.. unanswered];
 
     /// <summary>
     /// <paramref name="events"/> track events in calls of <paramref name="perCall"/>, spread over 37 users; each event's
@@ -40,6 +44,7 @@ internal sealed class SegmentLoad
     public async Task<int?> PostAsync(FunctionsHost host, SegmentCall call, CancellationToken cancellationToken)
     {
         int? status;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             using var answer = await host.PostWebhookAsync(call.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -48,6 +53,8 @@ internal sealed class SegmentLoad
         catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             status = null;
+            unanswered.Enqueue(string.Create(CultureInfo.InvariantCulture,
+                $"{host} after {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s (host exited: {host.HasExited}): {e.GetType().Name}: {e.Message}"));
         }
 
         answers.AddOrUpdate(status?.ToString(CultureInfo.InvariantCulture) ?? "no answer", 1, (_, n) => n + 1);

@@ -1,0 +1,26 @@
+namespace StoriesFunctions.Tests.Costs;
+
+public enum HostingPlan
+{
+    FlexConsumption,
+
+    /// <summary>The Consumption plan on Windows (SKU Y1), billed per execution; for comparison.</summary>
+    WindowsConsumption,
+}
+
+/// <summary>What the deployment fixes, whatever the traffic: the plan, the instance size, always-ready instances, alerts.</summary>
+/// <param name="InstanceMemoryMB">Flex Consumption's `instanceMemoryMB`. Consumption bills the process's measured memory
+/// instead (the recording's peak), so it ignores this.</param>
+public sealed record Deployment(HostingPlan Plan, int InstanceMemoryMB, AlwaysReady AlwaysReady, IReadOnlyList<AlertRule> Alerts)
+{
+    /// <summary>As infra/ deploys it: Flex Consumption, `instanceMemoryMB` 2048 (main.bicep's default), no always-ready.</summary>
+    public static Deployment Default { get; } = new(HostingPlan.FlexConsumption, 2048, AlwaysReady.None, DeployedAlerts.Rules);
+
+    public static Deployment WindowsConsumption { get; } = Default with { Plan = HostingPlan.WindowsConsumption, InstanceMemoryMB = 0 };
+
+    public override string ToString() => Plan switch
+    {
+        HostingPlan.FlexConsumption => $"Flex Consumption, {InstanceMemoryMB} MB instances, {AlwaysReady}",
+        HostingPlan.WindowsConsumption => "Consumption (Windows, Y1), billed at each recording's peak memory",
+    };
+}
