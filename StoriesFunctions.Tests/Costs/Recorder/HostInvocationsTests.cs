@@ -1,4 +1,6 @@
-namespace StoriesFunctions.Tests.HostLevel.Benchmarks.Recording;
+using StoriesFunctions.Tests.HostLevel.Benchmarks.Recording;
+
+namespace StoriesFunctions.Tests.Costs.Recorder;
 
 /// <summary>The host's start and end lines of an invocation become one invocation with the host's own duration.</summary>
 public class HostInvocationsTests

@@ -1,4 +1,6 @@
-namespace StoriesFunctions.Tests.HostLevel.Benchmarks.Recording;
+using StoriesFunctions.Tests.HostLevel.Benchmarks.Recording;
+
+namespace StoriesFunctions.Tests.Costs.Recorder;
 
 /// <summary>A recording holds the span's own execution time: invocations across its edges are clipped to it.</summary>
 public class TenantRunTests

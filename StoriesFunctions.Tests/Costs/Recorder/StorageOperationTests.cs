@@ -1,4 +1,6 @@
-namespace StoriesFunctions.Tests.HostLevel.Benchmarks.Recording;
+using StoriesFunctions.Tests.HostLevel.Benchmarks.Recording;
+
+namespace StoriesFunctions.Tests.Costs.Recorder;
 
 /// <summary>Requests as the Azure SDKs and the host send them are named by their REST operation, which the summary counts.</summary>
 public class StorageOperationTests
