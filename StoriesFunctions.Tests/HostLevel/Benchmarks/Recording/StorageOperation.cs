@@ -2,7 +2,8 @@ namespace StoriesFunctions.Tests.HostLevel.Benchmarks.Recording;
 
 /// <summary>
 /// Names a storage request by its REST API operation, from its method, path and query alone: what the summary counts
-/// by, so that a polling rate or a lease renewal rate can be read off a recording.
+/// by, so that a polling rate or a lease renewal rate can be read off a recording; and gives the price class the
+/// recording counts it in.
 /// </summary>
 internal static class StorageOperation
 {
@@ -18,6 +19,25 @@ internal static class StorageOperation
             StorageService.Queue => Queue(request.Method, segments, query),
             StorageService.Blob => Blob(request.Method, segments, query, request.LeaseAction),
             StorageService.Table => Table(request.Method, segments),
+        };
+    }
+
+    /// <summary>
+    /// The price class of a request. Every queue request is a class-2 operation and every table request one transaction.
+    /// A blob request that changes something (PUT, POST, DELETE: blobs, containers, leases) is write-class, and so is
+    /// every list, which Azure prices with the writes; other GETs and HEADs are reads. Azure's own table
+    /// (learn.microsoft.com/azure/storage/blobs/map-rest-apis-transaction-categories) puts some of these in cheaper
+    /// classes (on general purpose v2 a delete is free): for them write-class is an upper bound.
+    /// </summary>
+    public static StorageMeter Meter(StorageRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        bool list = Query(request.Query).TryGetValue("comp", out string? comp) && comp == "list";
+        return request.Service switch
+        {
+            StorageService.Queue => StorageMeter.QueueClass2,
+            StorageService.Table => StorageMeter.TableTransaction,
+            StorageService.Blob => request.Method is "GET" or "HEAD" && !list ? StorageMeter.BlobRead : StorageMeter.BlobWrite,
         };
     }
 

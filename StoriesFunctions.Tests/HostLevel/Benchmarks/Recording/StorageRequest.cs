@@ -8,6 +8,15 @@ internal enum StorageService
     Table,
 }
 
+/// <summary>The price class a storage request is billed in: the billing model's <c>StorageOperations</c>.</summary>
+internal enum StorageMeter
+{
+    QueueClass2,
+    TableTransaction,
+    BlobWrite,
+    BlobRead,
+}
+
 /// <summary>
 /// One HTTP request a host sent to storage, as read from the wire: when it went up, to which service, its method,
 /// path (account included) and query, and for a blob lease call its <c>x-ms-lease-action</c>.
@@ -36,4 +45,7 @@ internal sealed record StorageRequest(DateTimeOffset At, StorageService Service,
 
     /// <summary>The operation's name in the storage REST API's terms, e.g. <c>GetMessages</c>, <c>RenewLease</c>.</summary>
     public string Operation => StorageOperation.Name(this);
+
+    /// <summary>The price class it is billed in.</summary>
+    public StorageMeter Meter => StorageOperation.Meter(this);
 }
