@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using StoriesFunctions.Tests.Costs;
 using StoriesFunctions.Tests.HostLevel.Benchmarks.Recording;
 using StoriesFunctions.Tests.Support;
 
@@ -28,17 +29,17 @@ public class TenantRecordingBenchmark
         string directory = Path.Combine(AppBuild.RepositoryRoot, "docs", "costs", "recordings");
         TestContext.Out.WriteLine($"load before: {File.ReadAllText("/proc/loadavg").Trim()}");
 
-        var runs = new List<(TenantRun Run, TenantRecording Recording)>();
+        var runs = new List<(TenantRun Run, Costs.Recording Recording)>();
         foreach (var tenant in tenants)
         {
             var run = await TenantLifetime.RecordAsync(tenant, app, triggers, azurite, cancellationToken);
             var recording = run.ToRecording(triggers);
-            TestContext.Out.WriteLine($"{tenant.Name}: wrote {recording.WriteTo(directory)}");
+            TestContext.Out.WriteLine($"{tenant.Name}: wrote {Write(recording, directory)}");
             RecordingSummary.WriteTenant(TestContext.Out, run, recording, triggers);
             runs.Add((run, recording));
         }
 
-        RecordingSummary.WriteTable(TestContext.Out, runs.Select(r => r.Recording));
+        RecordingSummary.WriteTable(TestContext.Out, runs);
         TestContext.Out.WriteLine($"load after: {File.ReadAllText("/proc/loadavg").Trim()}; run time {clock.Elapsed:mm\\:ss}");
         Assert.Multiple(() =>
         {
@@ -52,5 +53,14 @@ public class TenantRecordingBenchmark
                 Assert.That(run.Facts(triggers).BurstsOverlap, Is.False, $"{run.Tenant.Name}: each burst's activity ends before the next burst");
             }
         });
+    }
+
+    /// <summary>Writes <c>&lt;tenant&gt;.json</c> into <paramref name="directory"/>, as the billing model reads it, and returns its path.</summary>
+    private static string Write(Costs.Recording recording, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, recording.Tenant + ".json");
+        File.WriteAllText(path, RecordingJson.Write(recording) + Environment.NewLine);
+        return path;
     }
 }

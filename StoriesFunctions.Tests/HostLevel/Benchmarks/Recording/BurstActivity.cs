@@ -1,3 +1,5 @@
+using StoriesFunctions.Tests.Costs;
+
 namespace StoriesFunctions.Tests.HostLevel.Benchmarks.Recording;
 
 /// <summary>
@@ -22,7 +24,7 @@ internal static class BurstActivity
             var start = bursts[k];
             var next = k + 1 < bursts.Count ? bursts[k + 1] : run.Window.End;
             var invocationEnds = run.AllInvocations
-                .Where(i => triggers.Of(i.Function) != "timer" && i.Start >= start && i.Start < next)
+                .Where(i => triggers.Of(i.Function) != Trigger.Timer && i.Start >= start && i.Start < next)
                 .Select(i => i.Duration is { } duration ? i.Start + duration : DateTimeOffset.MaxValue);
             var storiesCalls = run.AllStories.Where(r => r.ReceivedAt >= start && r.ReceivedAt < next).ToList();
             var end = invocationEnds.Concat(storiesCalls.Select(r => r.ReceivedAt)).DefaultIfEmpty(start).Max();

@@ -1,16 +1,17 @@
 using System.Globalization;
+using StoriesFunctions.Tests.Costs;
 
 namespace StoriesFunctions.Tests.HostLevel.Benchmarks.Recording;
 
 /// <summary>The short tables a recording run prints: one block per tenant, then one row per tenant.</summary>
 internal static class RecordingSummary
 {
-    public static void WriteTenant(TextWriter output, TenantRun run, TenantRecording recording, FunctionTriggers triggers)
+    public static void WriteTenant(TextWriter output, TenantRun run, Costs.Recording recording, FunctionTriggers triggers)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(recording);
-        output.WriteLine(Invariant($"### {recording.Tenant}: {recording.RecordedAt:yyyy-MM-ddTHH:mm:ssZ} + {recording.RecordedSpan}, {recording.Events} events, {recording.WebhookCalls} webhook calls ({run.Traffic.Refused} not answered 200), {run.Delivered} delivered to Stories in the span, scale {recording.Scale}"));
+        output.WriteLine(Invariant($"### {recording.Tenant}: {recording.From:yyyy-MM-ddTHH:mm:ssZ} + {recording.Span}, {recording.Events} events, {run.WebhookCalls} webhook calls ({run.Traffic.Refused} not answered 200), {run.Delivered} delivered to Stories in the span, scale {recording.Scale}"));
         output.WriteLine("| function | trigger | invocations | Σ duration s | longest ms |");
         output.WriteLine("|---|---|---|---|---|");
         foreach (var function in recording.Invocations.GroupBy(i => (i.Function, i.Trigger)).OrderByDescending(g => g.Count()))
@@ -41,25 +42,25 @@ internal static class RecordingSummary
         output.WriteLine();
     }
 
-    public static void WriteTable(TextWriter output, IEnumerable<TenantRecording> recordings)
+    public static void WriteTable(TextWriter output, IEnumerable<(TenantRun Run, Costs.Recording Recording)> runs)
     {
         ArgumentNullException.ThrowIfNull(output);
-        output.WriteLine("| tenant | span | events | webhook calls | scale | invocations | Σ duration s | active s | queue ops | table tx | blob ops | telemetry B | peak MiB |");
-        output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var r in recordings)
+        output.WriteLine("| tenant | span | events | webhook calls | scale | invocations | Σ duration s | active s | queue ops | table tx | blob writes | blob reads | telemetry B | peak MiB |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var (run, r) in runs)
         {
-            output.WriteLine(Invariant($"| {r.Tenant} | {r.RecordedSpan} | {r.Events} | {r.WebhookCalls} | {r.Scale} | {r.Invocations.Count} | {r.Invocations.Sum(i => i.Duration.TotalSeconds):0.0} | {ActiveSeconds(r.Invocations):0.0} | {r.Storage.QueueClass2} | {r.Storage.TableTransactions} | {r.Storage.BlobTransactions} | {r.TelemetryBytes} | {r.PeakMemoryMiB} |"));
+            output.WriteLine(Invariant($"| {r.Tenant} | {r.Span} | {r.Events} | {run.WebhookCalls} | {r.Scale} | {r.Invocations.Count} | {r.Invocations.Sum(i => i.Duration.TotalSeconds):0.0} | {ActiveSeconds(r.Invocations):0.0} | {r.Storage.QueueClass2} | {r.Storage.TableTransactions} | {r.Storage.BlobWrites} | {r.Storage.BlobReads} | {r.TelemetryBytes} | {r.PeakMemoryMiB} |"));
         }
     }
 
     /// <summary>The union of the invocations' intervals: time with at least one execution running, what Flex Consumption bills.</summary>
-    public static double ActiveSeconds(IEnumerable<RecordedInvocation> invocations)
+    public static double ActiveSeconds(IEnumerable<Invocation> invocations)
     {
         double total = 0;
-        DateTime? start = null, end = null;
+        DateTimeOffset? start = null, end = null;
         foreach (var invocation in invocations.OrderBy(i => i.Start))
         {
-            var invocationEnd = invocation.Start + invocation.Duration;
+            var invocationEnd = invocation.End;
             if (end is null || invocation.Start > end)
             {
                 total += end is null ? 0 : (end.Value - start!.Value).TotalSeconds;

@@ -1,3 +1,5 @@
+using StoriesFunctions.Tests.Costs;
+
 namespace StoriesFunctions.Tests.HostLevel.Benchmarks.Recording;
 
 /// <summary>
@@ -39,6 +41,15 @@ internal static class StorageOperation
             StorageService.Table => StorageMeter.TableTransaction,
             StorageService.Blob => request.Method is "GET" or "HEAD" && !list ? StorageMeter.BlobRead : StorageMeter.BlobWrite,
         };
+    }
+
+    /// <summary>The requests counted by price class, as the billing model reads them.</summary>
+    public static StorageOperations Count(IEnumerable<StorageRequest> requests)
+    {
+        var byMeter = requests.CountBy(r => r.Meter).ToDictionary();
+        decimal Of(StorageMeter meter) => byMeter.GetValueOrDefault(meter);
+        return new StorageOperations(
+            Of(StorageMeter.QueueClass2), Of(StorageMeter.TableTransaction), Of(StorageMeter.BlobWrite), Of(StorageMeter.BlobRead));
     }
 
     private static string Queue(string method, string[] segments, Dictionary<string, string> query) => (method, segments.Length) switch

@@ -29,10 +29,10 @@ internal sealed record Tenant(
     /// <summary>The month the tenants' figures are per: 30 days (1 M calls a month = 0.386 a second).</summary>
     public static readonly TimeSpan Month = TimeSpan.FromDays(30);
 
-    public double Scale(int events, TimeSpan span) => MonthlyEvents switch
+    public decimal Scale(int events, TimeSpan span) => MonthlyEvents switch
     {
-        null => Month / span,
-        { } monthly when events > 0 => monthly / events,
+        null => (decimal)Month.Ticks / span.Ticks,
+        { } monthly when events > 0 => (decimal)monthly / events,
         _ => 0,
     };
 }

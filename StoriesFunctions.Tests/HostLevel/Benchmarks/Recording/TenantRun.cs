@@ -1,3 +1,4 @@
+using StoriesFunctions.Tests.Costs;
 using StoriesFunctions.Tests.Support;
 
 namespace StoriesFunctions.Tests.HostLevel.Benchmarks.Recording;
@@ -58,21 +59,21 @@ internal sealed record TenantRun(
         return new TenantFacts(Events, Window.Span, busy.Count == 0 ? null : busy.Max(b => b.Busy), busy.Any(b => b.OverlapsNext));
     }
 
-    public TenantRecording ToRecording(FunctionTriggers triggers)
+    /// <summary>The span's share of the run, as the billing model reads it: times in UTC, storage requests by price class.</summary>
+    public Costs.Recording ToRecording(FunctionTriggers triggers)
     {
         ArgumentNullException.ThrowIfNull(triggers);
         var facts = Facts(triggers);
-        return new TenantRecording(
+        return new Costs.Recording(
             Tenant.Name,
             Tenant.Description(facts),
             Tenant.Compression(facts),
-            Window.Start.UtcDateTime,
-            Window.Span,
+            Window.Start.ToUniversalTime(),
+            Window.End.ToUniversalTime(),
             Math.Round(Tenant.Scale(Events, Window.Span), 1),
             Events,
-            WebhookCalls,
-            [.. Invocations.Select(i => new RecordedInvocation(i.Function, triggers.Of(i.Function), Instance, i.Start.UtcDateTime, i.Duration!.Value))],
-            StorageOperations.Count(Storage),
+            [.. Invocations.Select(i => new Invocation(i.Function, triggers.Of(i.Function), Instance, i.Start.ToUniversalTime(), i.Duration!.Value))],
+            StorageOperation.Count(Storage),
             Telemetry.Sum(i => (long)i.Bytes),
             PeakMemoryMiB);
     }
