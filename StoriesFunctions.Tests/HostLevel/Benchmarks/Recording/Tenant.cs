@@ -1,3 +1,5 @@
+using StoriesFunctions.Tests.Costs;
+
 namespace StoriesFunctions.Tests.HostLevel.Benchmarks.Recording;
 
 /// <summary>What a tenant's traffic did in the span: calls made, events they carried, calls not answered 200, and when each burst began.</summary>
@@ -26,8 +28,8 @@ internal sealed record Tenant(
     Func<TenantFacts, string> Description,
     Func<TenantFacts, string> Compression)
 {
-    /// <summary>The month the tenants' figures are per: 30 days (1 M calls a month = 0.386 a second).</summary>
-    public static readonly TimeSpan Month = TimeSpan.FromDays(30);
+    /// <summary>The month the tenants' figures are per: the billing model's, 730 hours (1 M calls a month = 0.381 a second).</summary>
+    public static readonly TimeSpan Month = TimeSpan.FromHours((double)BillingMonth.Hours);
 
     public decimal Scale(int events, TimeSpan span) => MonthlyEvents switch
     {

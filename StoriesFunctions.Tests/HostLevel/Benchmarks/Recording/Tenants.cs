@@ -20,7 +20,7 @@ internal static class Tenants
     [
         new("idle", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(5), null, false, Nothing, (_, window, ct) => Quiet(window, ct),
             _ => "No events: one instance running with nothing to do, for the fixed items (timer executions, empty polls, lease renewals, telemetry)",
-            facts => Invariant($"none: {facts.Span.TotalMinutes:0} minutes of real time; scale = 30 days ÷ span, since everything here runs on wall time")),
+            facts => Invariant($"none: {facts.Span.TotalMinutes:0} minutes of real time; scale = 730 h ÷ span, since everything here runs on wall time")),
         new("classic", TimeSpan.FromMinutes(6), TimeSpan.FromSeconds(5), MonthlyEvents, false, Nothing, Poisson,
             _ => Invariant($"1 M single-event webhook calls a month, Poisson arrivals ({PerSecond(MonthlyEvents):0.000} calls/s)"),
             _ => "none: real time at the tenant's own rate, so scale × span is one month and the wall-time items (timers, empty polls, lease renewals) scale with the traffic correctly"),
