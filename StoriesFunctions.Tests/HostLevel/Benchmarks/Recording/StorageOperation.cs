@@ -27,9 +27,10 @@ internal static class StorageOperation
     /// <summary>
     /// The price class of a request. Every queue request is a class-2 operation and every table request one transaction.
     /// A blob request that changes something (PUT, POST, DELETE: blobs, containers, leases) is write-class, and so is
-    /// every list, which Azure prices with the writes; other GETs and HEADs are reads. Azure's own table
-    /// (learn.microsoft.com/azure/storage/blobs/map-rest-apis-transaction-categories) puts some of these in cheaper
-    /// classes (on general purpose v2 a delete is free): for them write-class is an upper bound.
+    /// every list, which Azure prices with the writes; other GETs and HEADs are reads. On general purpose v2 Azure bills
+    /// some of these writes lower (learn.microsoft.com/azure/storage/blobs/map-rest-apis-transaction-categories): every
+    /// lease call and set-properties call as "other", a delete free, so for them write-class is an upper bound. The
+    /// host's lease renewals are most of an idle instance's blob requests.
     /// </summary>
     public static StorageMeter Meter(StorageRequest request)
     {
