@@ -57,7 +57,7 @@ public class TenantRunTests
             Assert.That((recording.Tenant, recording.From, recording.To, recording.Scale), Is.EqualTo(("idle", Start, Start.AddMinutes(3), 14_600m)));
             Assert.That(recording.Invocations.Select(i => (i.Function, i.Trigger, i.Instance)),
                 Is.EqualTo(new[] { ("SegmentWebhook", Trigger.Http, "host-1"), ("BacklogGauges", Trigger.Timer, "host-1") }));
-            Assert.That(recording.Storage, Is.EqualTo(new StorageOperations(QueueClass2: 1, TableTransactions: 1, BlobWrites: 2, BlobReads: 1)));
+            Assert.That(recording.Storage, Is.EqualTo(new StorageOperations(QueueClass2: 1, TableTransactions: 1, BlobWrites: 1, BlobReads: 2)));
         });
     }
 

@@ -26,21 +26,23 @@ internal static class StorageOperation
 
     /// <summary>
     /// The price class of a request. Every queue request is a class-2 operation and every table request one transaction.
-    /// A blob request that changes something (PUT, POST, DELETE: blobs, containers, leases) is write-class, and so is
-    /// every list, which Azure prices with the writes; other GETs and HEADs are reads. On general purpose v2 Azure bills
-    /// some of these writes lower (learn.microsoft.com/azure/storage/blobs/map-rest-apis-transaction-categories): every
-    /// lease call and set-properties call as "other", a delete free, so for them write-class is an upper bound. The
+    /// Blob requests follow Azure's table for general purpose v2
+    /// (learn.microsoft.com/azure/storage/blobs/map-rest-apis-transaction-categories): lease calls and set-properties or
+    /// set-metadata calls are "other", priced with the reads on the hot tier, and deletes are free (counted as reads here,
+    /// a small upper bound); every list, and every other PUT or POST, is write-class; other GETs and HEADs are reads. The
     /// host's lease renewals are most of an idle instance's blob requests.
     /// </summary>
     public static StorageMeter Meter(StorageRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        bool list = Query(request.Query).TryGetValue("comp", out string? comp) && comp == "list";
+        string? comp = Query(request.Query).GetValueOrDefault("comp");
+        bool other = comp is "lease" or "properties" or "metadata" || request.Method == "DELETE";
         return request.Service switch
         {
             StorageService.Queue => StorageMeter.QueueClass2,
             StorageService.Table => StorageMeter.TableTransaction,
-            StorageService.Blob => request.Method is "GET" or "HEAD" && !list ? StorageMeter.BlobRead : StorageMeter.BlobWrite,
+            StorageService.Blob when comp == "list" => StorageMeter.BlobWrite,
+            StorageService.Blob => other || request.Method is "GET" or "HEAD" ? StorageMeter.BlobRead : StorageMeter.BlobWrite,
         };
     }
 
