@@ -34,6 +34,14 @@ public partial class RecordingJsonTests
             .And.Contain("\"duration\": \"00:00:00.5342500\"").And.Not.Contain("\"span\"").And.Not.Contain("\"end\""));
     }
 
+    [Test]
+    public void Write_TextWithApostrophesAndSigns_KeepsThemReadable()
+    {
+        var json = RecordingJson.Write(Sample with { Compression = "Stories' limit; scale = 730 h ÷ span, × 2" });
+
+        Assert.That(json, Does.Contain("\"compression\": \"Stories' limit; scale = 730 h ÷ span, × 2\""));
+    }
+
     [TestCase("\"scale\": 4320.5,", "", Description = "a missing field")]
     [TestCase("\"trigger\": \"http\"", "\"trigger\": \"webhook\"", Description = "a trigger that is not one")]
     [TestCase("\"events\": 2000,", "\"events\": 2000, \"evnets\": 1,", Description = "a misspelt field")]
