@@ -54,7 +54,7 @@ internal static class TenantLifetime
     }
 
     /// <summary>
-    /// Only what a deployment sets (infra/: storage, the two secrets, Stories' URL, the telemetry connection); every
+    /// Only what a deployment sets (infra/: storage, the three secrets, Stories' URL, the telemetry connection); every
     /// tunable keeps the app's default, which is infra's. The console settings change what the console shows, not
     /// what is sent.
     /// </summary>
@@ -67,6 +67,7 @@ internal static class TenantLifetime
             ["Stories__ApiKey"] = "recorder-key",
             ["Stories__BaseUrl"] = stories.BaseUrl.AbsoluteUri,
             ["Segment__SharedSecret"] = SampleEvents.SharedSecret,
+            ["Erasure__HashKey"] = "recorder-erasure-hash-key-0123456789abcdef",
 
             // The harness raises one dispatcher category to Debug to explain failed starts; that would reach App Insights.
             ["AzureFunctionsJobHost__logging__logLevel__Microsoft.Azure.WebJobs.Script.Workers.Rpc.RpcFunctionInvocationDispatcher"] = null,
