@@ -182,7 +182,7 @@ public class DeliveryClaimsTests
         var period = time.GetUtcNow().ToUnixTimeSeconds() / (long)Retention.TotalSeconds;
         var stored = await tables.GetTableClient($"delivered{period}").GetEntityAsync<TableEntity>(partition, row);
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(stored.Value.GetInt32("Steps"), Is.EqualTo(3), "user and event, as the previous version reads them");
             Assert.That(await claims.IsDeliveredAsync(id, CancellationToken.None), Is.True);

@@ -14,7 +14,6 @@ namespace StoriesFunctions.Tests.Functions;
 /// The backlog's gauges: what waits in the queue, how old, how long until it drains. The timer records them every 15
 /// minutes; the delivery path every minute at most, while events flow.
 /// </summary>
-[NonParallelizable]
 public class BacklogFunctionTests
 {
     [Test]

@@ -9,7 +9,6 @@ using StoriesFunctions.Tests.Support;
 namespace StoriesFunctions.Tests.Functions;
 
 /// <summary>The console's charts endpoint over real Azurite tables, at days far from the real clock: what the page inserts.</summary>
-[NonParallelizable]
 public class ConsoleChartsFunctionTests
 {
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";

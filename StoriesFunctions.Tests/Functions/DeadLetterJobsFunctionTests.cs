@@ -9,7 +9,6 @@ using StoriesFunctions.Functions;
 namespace StoriesFunctions.Tests.Functions;
 
 /// <summary>Dead-letter jobs against real Azurite: what they can be given, and how they end when storage fails them.</summary>
-[NonParallelizable]
 public class DeadLetterJobsFunctionTests
 {
     private StoriesStandIn stories = null!;
@@ -141,7 +140,7 @@ public class DeadLetterJobsFunctionTests
         var job = await RunJobAsync(app, "dead-letters/replay");
         await app.DeliverVisibleAsync();
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(job.GetProperty("status").GetString(), Is.EqualTo("completed"), job.GetRawText());
             Assert.That(job.GetProperty("done").GetInt32(), Is.EqualTo(2));

@@ -11,7 +11,6 @@ namespace StoriesFunctions.Tests.Functions;
 /// What an operator does with dead letters, through the HTTP API: 40 of them with three reasons, listed in pages,
 /// filtered, counted, replayed as a job once the cause is fixed (each delivered once), and purged.
 /// </summary>
-[NonParallelizable]
 public class DeadLetterOperationsTests
 {
     private StoriesStandIn stories = null!;
@@ -184,7 +183,7 @@ public class DeadLetterOperationsTests
 
         var (status, _) = await forwarder.ApiAsync("GET", "dead-letters/events/" + Uri.EscapeDataString(refused[0].MessageId));
         var left = await ListAllAsync(string.Empty, 100);
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(job.GetProperty("done").GetInt32(), Is.EqualTo(15));
             Assert.That(status, Is.EqualTo(HttpStatusCode.NotFound));

@@ -8,7 +8,6 @@ using StoriesFunctions.DeadLetters;
 
 namespace StoriesFunctions.Tests.Functions;
 
-[NonParallelizable]
 public class DeadLettersFunctionTests
 {
     private static async Task<JsonDocument> CallAsync(Forwarder forwarder, string method, string path)
@@ -102,7 +101,7 @@ public class DeadLettersFunctionTests
         await forwarder.DeliverVisibleAsync();
 
         var entry = listed.RootElement.GetProperty("deadLetters").EnumerateArray().Single();
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(entry.GetProperty("messageId").GetString(), Is.EqualTo(evt.MessageId));
             Assert.That(entry.GetProperty("reason").GetString(), Is.EqualTo("the invocation failed 5 times"), "host.json's maxDequeueCount");

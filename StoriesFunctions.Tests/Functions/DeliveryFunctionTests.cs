@@ -10,7 +10,6 @@ namespace StoriesFunctions.Tests.Functions;
 /// Ingest, queue and delivery together, against real Azurite and a Stories stand-in that fails on cue: each test
 /// asserts what Stories received and what is left in the queues.
 /// </summary>
-[NonParallelizable]
 public class DeliveryFunctionTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -32,7 +31,7 @@ public class DeliveryFunctionTests
         await forwarder.DeliverUntilAsync(() => stories.Requests.Count >= 3 && Accepted(stories) == 3, Patience);
         await forwarder.DeliverVisibleAsync();
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(stories.Requests.Select(r => r.Path), Is.EqualTo(new[] { "/v1/events", "/v1/events", "/v1/events" }));
             Assert.That(stories.Requests.Select(r => r.Json.GetProperty("data").GetProperty("content").GetString()).Distinct(), Is.EqualTo(new[] { "Signed Up" }));
@@ -99,7 +98,7 @@ public class DeliveryFunctionTests
         var stored = (await forwarder.DeadLettersAsync()).Single();
         var d = stored.Letter;
         using var body = JsonDocument.Parse(stored.Body);
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(stories.Requests, Has.Count.EqualTo(1));
             Assert.That(d.MessageId, Is.EqualTo(evt.MessageId));
@@ -127,7 +126,7 @@ public class DeliveryFunctionTests
         await forwarder.DeliverUntilAsync(() => stories.Requests.Count >= 3, Patience);
         await forwarder.DeliverVisibleAsync();
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(stories.Requests, Has.Count.EqualTo(3));
             Assert.That(await forwarder.DeadLettersAsync(), Is.Empty);
@@ -179,7 +178,7 @@ public class DeliveryFunctionTests
         stories.FailAll(StoriesReply.Status(503));
         await forwarder.PostAsync($"[{SegmentEventBuilder.Track().With("userId", "ada").Json()},{SegmentEventBuilder.Track().With("userId", "bob").Json()}]");
 
-        await forwarder.DeliverUntilAsync(() => forwarder.DeadLettersAsync().Result.Count >= 2, Patience);
+        await forwarder.DeliverUntilAsync(async () => (await forwarder.DeadLettersAsync()).Count >= 2, Patience);
 
         var deadLetters = await forwarder.DeadLettersAsync();
         Assert.Multiple(() =>
@@ -247,10 +246,10 @@ public class DeliveryFunctionTests
         stories.FailAll(StoriesReply.Status(503));
         await forwarder.PostAsync("[" + string.Join(",", events.Select(e => e.Json())) + "]");
 
-        await forwarder.DeliverUntilAsync(() => forwarder.DeadLettersAsync().Result.Count >= 3, Patience);
+        await forwarder.DeliverUntilAsync(async () => (await forwarder.DeadLettersAsync()).Count >= 3, Patience);
 
         var tries = stories.Requests.GroupBy(r => r.Json.GetProperty("data").GetProperty("content").GetString()).ToDictionary(g => g.Key!, g => g.Count());
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(await forwarder.DeadLettersAsync(), Has.Count.EqualTo(3));
             Assert.That(tries["first"], Is.EqualTo(3), "the first event gets every attempt (Delivery:MaxAttempts = 3)");
@@ -279,7 +278,7 @@ public class DeliveryFunctionTests
         await forwarder.DeliverUntilAsync(() => stories.Requests.Count(r => r.StatusCode == 201) >= 3, Patience);
 
         var logs = forwarder.Logs.GetSnapshot();
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(stories.Requests.Where(r => r.StatusCode == 201).Select(r => r.Json.GetProperty("user_id").GetString()), Is.EquivalentTo(new[] { "user-0", "user-1", "user-2" }));
             Assert.That(refusedCalls, Is.EqualTo(2), "one refused call per round stops the message; nothing else is tried");
@@ -304,7 +303,7 @@ public class DeliveryFunctionTests
         await forwarder.DeliverVisibleAsync();
 
         var delivered = stories.Requests.Where(r => r.StatusCode == 201).Select(r => r.Json.GetProperty("user_id").GetString()).ToList();
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(delivered, Has.Count.EqualTo(20));
             Assert.That(await forwarder.DeadLettersAsync(), Is.Empty);

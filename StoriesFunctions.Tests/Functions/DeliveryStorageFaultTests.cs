@@ -28,7 +28,7 @@ public partial class DeliveryStorageFaultTests
         var waiting = await WaitingEventsAsync(healthy);
         await healthy.DeliverUntilAsync(() => Created(stories).Count >= 3, Patience);
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(waiting.Select(e => (e.Attempt, e.Stalls)), Is.EqualTo(new[] { (1, 1), (1, 1), (1, 1) }), "back in the queue, no attempt used, one stall counted");
             Assert.That(waiting.Select(e => e.DequeueCount), Has.All.EqualTo(0L), "new messages: the invocation completed instead of failing into the host's dequeue count");

@@ -11,7 +11,6 @@ namespace StoriesFunctions.Tests.Functions;
 /// Erasing a person in-process against real Azurite and the Stories stand-in: a user with a delivered event, a dead
 /// letter, an event waiting for a retry and one still queued when the erasure starts.
 /// </summary>
-[NonParallelizable]
 public class ErasuresFunctionTests
 {
     private StoriesStandIn stories = null!;
@@ -125,7 +124,7 @@ public class ErasuresFunctionTests
     {
         var (status, _) = await forwarder.ApiAsync("POST", "erasures", UserBody(erased).Insert(1, new string(' ', ErasuresFunction.MaxBodyBytes)));
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(status, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
             Assert.That(await forwarder.PeekAllAsync(forwarder.Erasures), Is.Empty);

@@ -146,11 +146,14 @@ internal sealed class Forwarder : IAsyncDisposable
     /// Runs the delivery function over every visible message, as the host's queue listener does, until
     /// <paramref name="done"/> holds or the time runs out. Returns the number of invocations.
     /// </summary>
-    public async Task<int> DeliverUntilAsync(Func<bool> done, TimeSpan timeout)
+    public Task<int> DeliverUntilAsync(Func<bool> done, TimeSpan timeout) => DeliverUntilAsync(() => Task.FromResult(done()), timeout);
+
+    /// <summary>As <see cref="DeliverUntilAsync(Func{bool}, TimeSpan)"/>, for a condition that reads storage.</summary>
+    public async Task<int> DeliverUntilAsync(Func<Task<bool>> done, TimeSpan timeout)
     {
         var invocations = 0;
         var deadline = DateTime.UtcNow + timeout;
-        while (!done() && DateTime.UtcNow < deadline)
+        while (!await done() && DateTime.UtcNow < deadline)
         {
             var messages = (await Events.ReceiveMessagesAsync(16, TimeSpan.FromSeconds(30))).Value;
             if (messages.Length == 0)

@@ -17,7 +17,6 @@ namespace StoriesFunctions.Tests.Functions;
 /// answer, valid events in the same body are still queued, and nothing escapes as an unhandled exception.
 /// docs/input-handling.md lists the same cases as a table.
 /// </summary>
-[NonParallelizable]
 public class HostileInputTests
 {
     internal const string Secret = "segment-shared-secret";

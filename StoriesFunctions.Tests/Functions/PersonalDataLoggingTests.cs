@@ -15,7 +15,6 @@ namespace StoriesFunctions.Tests.Functions;
 /// letter, listing, replay and erasure (started, its pass, an erased user's event skipped, lifted), for events full of
 /// personal data: none of it, nor any key, secret or signature, may appear in a message or a structured value.
 /// </summary>
-[NonParallelizable]
 public class PersonalDataLoggingTests
 {
     private const string Secret = "very-secret-shared-value";
@@ -61,7 +60,7 @@ public class PersonalDataLoggingTests
         await forwarder.DeliverVisibleAsync();
         stories.FailAll(StoriesReply.Status(503, Phone));
         await forwarder.PostAsync(Encoding.UTF8.GetBytes(exhausted.Json()), SignatureVerifierTests.Sign(Encoding.UTF8.GetBytes(exhausted.Json()), Secret));
-        await forwarder.DeliverUntilAsync(() => forwarder.DeadLettersAsync().Result.Count >= 2, TimeSpan.FromSeconds(20));
+        await forwarder.DeliverUntilAsync(async () => (await forwarder.DeadLettersAsync()).Count >= 2, TimeSpan.FromSeconds(20));
         stories.Recover();
         await CallDeadLettersAsync(forwarder);
         await forwarder.DeliverVisibleAsync();

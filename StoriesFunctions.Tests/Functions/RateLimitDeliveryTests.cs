@@ -4,7 +4,6 @@ using StoriesFunctions.Tests.Support;
 namespace StoriesFunctions.Tests.Functions;
 
 /// <summary>Delivery against a Stories that enforces its limit like Laravel: waiting for budget is never a failure.</summary>
-[NonParallelizable]
 public class RateLimitDeliveryTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
@@ -30,7 +29,7 @@ public class RateLimitDeliveryTests
 
         var created = stories.Requests.Where(r => r.StatusCode == 201).Select(r => r.Body).ToList();
         TestContext.Out.WriteLine($"30 events at 10/1s: {took.TotalSeconds:0.0} s, {stories.RateLimit.Refused} answered 429");
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(created, Is.Unique.And.Count.EqualTo(30));
             Assert.That(await forwarder.DeadLettersAsync(), Is.Empty, "waiting for budget used no attempt");
@@ -50,7 +49,7 @@ public class RateLimitDeliveryTests
 
         await forwarder.DeliverUntilAsync(() => stories.Requests.Any(r => r.StatusCode == 201), Patience);
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(stories.Requests.Select(r => r.StatusCode), Is.EqualTo(new[] { 429, 429, 201 }));
             Assert.That(await forwarder.DeadLettersAsync(), Is.Empty);

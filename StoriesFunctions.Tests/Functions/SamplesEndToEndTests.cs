@@ -3,7 +3,6 @@ using StoriesFunctions.Tests.Support;
 namespace StoriesFunctions.Tests.Functions;
 
 /// <summary>Each sample in Payloads/ (Segment's own shapes) through ingest and delivery: exactly the reference table's requests.</summary>
-[NonParallelizable]
 public class SamplesEndToEndTests
 {
     public static IEnumerable<TestCaseData> Samples()

@@ -10,7 +10,6 @@ using StoriesFunctions.Tests.Support;
 namespace StoriesFunctions.Tests.Functions;
 
 /// <summary>The webhook function against real Azurite: what it answers, and what the host will read from the queue.</summary>
-[NonParallelizable]
 public class SegmentWebhookFunctionTests
 {
     private const string Secret = "segment-shared-secret";

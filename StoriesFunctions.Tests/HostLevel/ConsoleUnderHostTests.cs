@@ -19,7 +19,6 @@ namespace StoriesFunctions.Tests.HostLevel;
 /// docs/operating.md show.
 /// </summary>
 [Category("Host")]
-[NonParallelizable]
 public class ConsoleUnderHostTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
@@ -40,7 +39,7 @@ public class ConsoleUnderHostTests
         var store = new DeadLetterStore(new TableServiceClient(cluster.StorageConnectionString));
         var exhausted = await MakeFortyDeadLettersAsync(cluster, store, cancellationToken);
         var summary = new Uri(cluster[0].BaseAddress, "api/console/summary");
-        await WaitForAsync(() => cluster[0].Http.GetStringAsync(summary, cancellationToken).Result.Contains("\"lastHour\":{\"received\":30,\"delivered\":0,\"retried\":0,\"deadLettered\":40}", StringComparison.Ordinal), cancellationToken);
+        await WaitForAsync(async () => (await cluster[0].Http.GetStringAsync(summary, cancellationToken)).Contains("\"lastHour\":{\"received\":30,\"delivered\":0,\"retried\":0,\"deadLettered\":40}", StringComparison.Ordinal), cancellationToken);
 
         // The HTTP API under the host: pages of 15 and a filtered count.
         var pages = new List<int>();
@@ -92,7 +91,7 @@ public class ConsoleUnderHostTests
         await page.ClickAsync("#confirm-yes");
         await Expect(page.Locator("#job")).ToContainTextAsync("completed: 15 replayed", new() { Timeout = 30_000 });
         await Expect(rows).ToHaveCountAsync(0);
-        await WaitForAsync(() => Created(cluster).Count >= 15, cancellationToken);
+        await WaitForAsync(() => Task.FromResult(Created(cluster).Count >= 15), cancellationToken);
 
         // Purged: gone from the page and from storage.
         await page.SelectOptionAsync("select[name=reason]", "permanent");
@@ -175,7 +174,7 @@ public class ConsoleUnderHostTests
             answer.EnsureSuccessStatusCode();
         }
 
-        await WaitForAsync(() => ListAllAsync(store, cancellationToken).Result.Count >= 15, cancellationToken);
+        await WaitForAsync(async () => (await ListAllAsync(store, cancellationToken)).Count >= 15, cancellationToken);
         cluster.Stories.FailAll(StoriesReply.Status(503));
         using (var answer = await cluster[0].PostWebhookAsync("[" + string.Join(",", exhausted.Select(e => e.Json())) + "]", cancellationToken: cancellationToken))
         {
@@ -194,7 +193,7 @@ public class ConsoleUnderHostTests
             await cluster.Poison.SendMessageAsync(envelope, null, null, cancellationToken);
         }
 
-        await WaitForAsync(() => ListAllAsync(store, cancellationToken).Result.Count >= 40, cancellationToken);
+        await WaitForAsync(async () => (await ListAllAsync(store, cancellationToken)).Count >= 40, cancellationToken);
         cluster.Stories.Recover();
         return [.. exhausted.Select(e => string.Create(CultureInfo.InvariantCulture, $"Exhausted {exhausted.IndexOf(e)}"))];
     }
@@ -208,10 +207,10 @@ public class ConsoleUnderHostTests
     private static List<string> Created(HostCluster cluster) =>
         [.. cluster.Stories.Requests.Where(r => r is { Path: "/v1/events", StatusCode: 201 }).Select(r => r.Json.GetProperty("data").GetProperty("content").GetString()!)];
 
-    private static async Task WaitForAsync(Func<bool> done, CancellationToken cancellationToken)
+    private static async Task WaitForAsync(Func<Task<bool>> done, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + Patience;
-        while (!done() && DateTime.UtcNow < deadline)
+        while (!await done() && DateTime.UtcNow < deadline)
         {
             await Task.Delay(250, cancellationToken);
         }

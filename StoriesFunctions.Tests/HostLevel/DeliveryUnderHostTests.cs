@@ -13,7 +13,6 @@ namespace StoriesFunctions.Tests.HostLevel;
 /// on one Azurite, each dequeuing a batch and running it in parallel. One test per way an event was lost or doubled.
 /// </summary>
 [Category("Host")]
-[NonParallelizable]
 public class DeliveryUnderHostTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
@@ -26,10 +25,10 @@ public class DeliveryUnderHostTests
 
     private static string Batch(IEnumerable<SegmentEventBuilder> events) => "[" + string.Join(",", events.Select(e => e.Json())) + "]";
 
-    private static async Task WaitForAsync(Func<bool> done, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task WaitForAsync(Func<Task<bool>> done, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!done() && DateTime.UtcNow < deadline)
+        while (!await done() && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100, cancellationToken);
         }
@@ -44,7 +43,7 @@ public class DeliveryUnderHostTests
         var body = Batch(events);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => cluster[i % 2].PostWebhookAsync(body, cancellationToken: cancellationToken)));
-        await WaitForAsync(() => Created(cluster).Count >= 60, Patience, cancellationToken);
+        await WaitForAsync(() => Task.FromResult(Created(cluster).Count >= 60), Patience, cancellationToken);
         await cluster.WaitUntilEventsQueueEmptyAsync(Patience, cancellationToken);
 
         var created = Created(cluster).Select(Content).ToList();
@@ -65,7 +64,7 @@ public class DeliveryUnderHostTests
         // Slow answers keep the first copy in flight while the second is dequeued beside it.
         cluster.Stories.Enqueue(StoriesReply.Delay(TimeSpan.FromMilliseconds(500)));
         await Task.WhenAll(cluster[0].PostWebhookAsync(evt.Json(), cancellationToken: cancellationToken), cluster[1].PostWebhookAsync(evt.Json(), cancellationToken: cancellationToken));
-        await WaitForAsync(() => Created(cluster).Count >= 1, Patience, cancellationToken);
+        await WaitForAsync(() => Task.FromResult(Created(cluster).Count >= 1), Patience, cancellationToken);
         await cluster.WaitUntilEventsQueueEmptyAsync(Patience, cancellationToken);
 
         Assert.That(Created(cluster).Select(Content), Is.EqualTo(new[] { "once" }));
@@ -83,7 +82,7 @@ public class DeliveryUnderHostTests
         await cluster.Stories.WaitForRequestsAsync(1, Patience, cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
         cluster.Stories.Recover();
-        await WaitForAsync(() => Created(cluster).Count >= 3, Patience, cancellationToken);
+        await WaitForAsync(() => Task.FromResult(Created(cluster).Count >= 3), Patience, cancellationToken);
 
         Assert.Multiple(() =>
         {
@@ -101,10 +100,10 @@ public class DeliveryUnderHostTests
         cluster.Stories.FailAll(StoriesReply.Status(401, "{\"message\":\"Unauthenticated.\"}"));
 
         await cluster[0].PostWebhookAsync(Batch(events), cancellationToken: cancellationToken);
-        await WaitForAsync(() => cluster.Stories.Requests.Count >= 4, Patience, cancellationToken);
+        await WaitForAsync(() => Task.FromResult(cluster.Stories.Requests.Count >= 4), Patience, cancellationToken);
         var refused = cluster.Stories.Requests.Count;
         cluster.Stories.Recover();
-        await WaitForAsync(() => Created(cluster).Count >= 3, Patience, cancellationToken);
+        await WaitForAsync(() => Task.FromResult(Created(cluster).Count >= 3), Patience, cancellationToken);
         await cluster.WaitUntilEventsQueueEmptyAsync(Patience, cancellationToken);
 
         var deadLetters = await new DeadLetterStore(new TableServiceClient(cluster.StorageConnectionString)).ListAsync(100, null, false, cancellationToken);
@@ -136,14 +135,14 @@ public class DeliveryUnderHostTests
 
         await cluster.Poison.SendMessageAsync(packer.Complete().Single(), cancellationToken: cancellationToken);
         var store = new DeadLetterStore(new TableServiceClient(cluster.StorageConnectionString));
-        await WaitForAsync(() => store.ListAsync(10, null, false, cancellationToken).Result.Page.Count > 0, Patience, cancellationToken);
+        await WaitForAsync(async () => (await store.ListAsync(10, null, false, cancellationToken)).Page.Count > 0, Patience, cancellationToken);
         var (listed, _) = await store.ListAsync(10, null, false, cancellationToken);
         var poisonLeft = (await cluster.Poison.PeekMessagesAsync(32, cancellationToken)).Value.Length;
         using var replayed = await cluster[0].Http.PostAsync(new Uri(cluster[0].BaseAddress, "api/dead-letters/replay"), null, cancellationToken);
-        await WaitForAsync(() => Created(cluster).Count >= 1, Patience, cancellationToken);
+        await WaitForAsync(() => Task.FromResult(Created(cluster).Count >= 1), Patience, cancellationToken);
         await cluster.WaitUntilEventsQueueEmptyAsync(Patience, cancellationToken);
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(listed.Select(d => (d.Letter.MessageId, d.Letter.Reason)), Is.EqualTo(new[] { ((string?)lost.MessageId, "the invocation failed 5 times") }), "the delivered event is not a dead letter");
             Assert.That(poisonLeft, Is.Zero, "adopted out of the poison queue, whose messages expire");
@@ -178,7 +177,7 @@ public class DeliveryUnderHostTests
         var leaseUntil = await ClaimAsADeadHolderAsync(cluster.StorageConnectionString, evt.MessageId, TimeSpan.FromSeconds(15));
 
         await cluster[0].PostWebhookAsync(evt.Json(), cancellationToken: cancellationToken);
-        await WaitForAsync(() => Created(cluster).Count >= 1, Patience, cancellationToken);
+        await WaitForAsync(() => Task.FromResult(Created(cluster).Count >= 1), Patience, cancellationToken);
         await cluster.WaitUntilEventsQueueEmptyAsync(Patience, cancellationToken);
 
         var created = Created(cluster);

@@ -10,7 +10,6 @@ namespace StoriesFunctions.Tests.HostLevel;
 /// arrive, and exactly once.
 /// </summary>
 [Category("Host")]
-[NonParallelizable]
 public class DuplicateRateUnderHostTests
 {
     private const int Events = 2000;

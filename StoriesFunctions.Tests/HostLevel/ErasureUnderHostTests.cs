@@ -14,7 +14,6 @@ namespace StoriesFunctions.Tests.HostLevel;
 /// them, their dead letters are gone, a later call for them is skipped, and another user is untouched.
 /// </summary>
 [Category("Host")]
-[NonParallelizable]
 public class ErasureUnderHostTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
@@ -92,7 +91,7 @@ public class ErasureUnderHostTests
         await cluster.WaitUntilEventsQueueEmptyAsync(Patience, cancellationToken);
 
         var keptCreated = stories.Requests.Where(r => r is { Path: "/v1/events", StatusCode: 201 } && For(r, kept)).Select(r => r.Json.GetProperty("data").GetProperty("content").GetString()).ToList();
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(deadLettersBefore, Is.EqualTo(1), "the arrangement dead-lettered one event");
             Assert.That(started.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));

@@ -7,7 +7,6 @@ namespace StoriesFunctions.Tests.HostLevel;
 
 /// <summary>The app under the real Functions host, scaled out to two instances: the harness itself, end to end.</summary>
 [Category("Host")]
-[NonParallelizable]
 public class HostSmokeTests
 {
 

@@ -10,7 +10,6 @@ namespace StoriesFunctions.Tests.HostLevel;
 /// loopback: what each caller gets from an operator endpoint, and the console page, which holds no data, for anyone.
 /// </summary>
 [Category("Host")]
-[NonParallelizable]
 public class OperatorAccessUnderHostTests
 {
     [Test]

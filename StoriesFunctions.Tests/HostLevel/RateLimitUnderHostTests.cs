@@ -16,7 +16,6 @@ namespace StoriesFunctions.Tests.HostLevel;
 /// Prints the figures; the targets are ≤ 5 % of calls answered 429, drain ≤ 1.15× the ideal, nothing dead or doubled.
 /// </summary>
 [Category("Host")]
-[NonParallelizable]
 public class RateLimitUnderHostTests
 {
     [TestCase(2, 10, 1, 150)]

@@ -6,10 +6,10 @@ using Azure.Storage.Queues;
 namespace StoriesFunctions.Tests.Support;
 
 /// <summary>
-/// The Azure Storage emulator shared by every integration test in the run. The first caller of
-/// <see cref="EnsureStartedAsync"/> either adopts an Azurite already listening on the default ports
-/// (10000-10002, e.g. one a developer keeps running) or starts its own on free ports; the
-/// assembly-level <c>TestRunFixture</c> stops what was started.
+/// The Azure Storage emulators of the test run: one shared by every in-process integration test, and one for the
+/// host-level tests. The first caller of <see cref="EnsureStartedAsync"/> either adopts an Azurite already listening on
+/// the default ports (10000-10002, e.g. one a developer keeps running) or starts its own on free ports; the host-level
+/// one always starts on free ports. The assembly-level <c>TestRunFixture</c> stops what was started.
 /// </summary>
 public sealed class Azurite
 {
@@ -18,9 +18,10 @@ public sealed class Azurite
     private const string AccountKey =
         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static Azurite? current;
-    private static Exception? startFailure;
+    // The in-process tests' emulator, and the host-level tests' own: host-level tests empty every queue and delete every
+    // table before each cluster starts, so they cannot share an emulator with tests running beside them.
+    private static readonly Slot InProcess = new(adoptDefaultPorts: true);
+    private static readonly Slot Hosts = new(adoptDefaultPorts: false);
 
     private readonly AzuriteProcess? process;
 
@@ -57,61 +58,19 @@ public sealed class Azurite
     }
 
     /// <summary>Starts (or adopts) the emulator once per test run; safe to call from any test.</summary>
-    public static async Task<Azurite> EnsureStartedAsync()
-    {
-        await Gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (current is not null)
-            {
-                return current;
-            }
+    public static Task<Azurite> EnsureStartedAsync() => InProcess.EnsureStartedAsync();
 
-            // One failed start fails every later caller at once instead of each waiting out the time-out.
-            if (startFailure is not null)
-            {
-                throw new InvalidOperationException($"Azurite failed to start earlier in this test run: {startFailure.Message}", startFailure);
-            }
+    /// <summary>
+    /// The emulator of the host-level tests (<c>func start</c> clusters), started once per run on free ports and never
+    /// shared with the in-process tests, which run beside them (see <c>TestLanes</c>).
+    /// </summary>
+    public static Task<Azurite> EnsureStartedForHostsAsync() => Hosts.EnsureStartedAsync();
 
-            if (await AzuriteProcess.AllAcceptAsync([10000, 10001, 10002]).ConfigureAwait(false))
-            {
-                current = new Azurite(10000, 10001, 10002, process: null);
-                return current;
-            }
-
-            int[] ports = FreePorts.Take(3);
-            try
-            {
-                AzuriteProcess started = await AzuriteProcess.StartAsync(ports[0], ports[1], ports[2]).ConfigureAwait(false);
-                current = new Azurite(ports[0], ports[1], ports[2], started);
-                return current;
-            }
-            catch (Exception e)
-            {
-                startFailure = e;
-                throw;
-            }
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
-
-    /// <summary>Stops the emulator if this run started it; an adopted one is left running.</summary>
+    /// <summary>Stops the emulators this run started; an adopted one is left running.</summary>
     public static async Task StopAsync()
     {
-        await Gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            current?.process?.Dispose();
-            current = null;
-            startFailure = null;
-        }
-        finally
-        {
-            Gate.Release();
-        }
+        await InProcess.StopAsync().ConfigureAwait(false);
+        await Hosts.StopAsync().ConfigureAwait(false);
     }
 
     /// <summary>
@@ -148,4 +107,53 @@ public sealed class Azurite
             $"BlobEndpoint=http://127.0.0.1:{blobPort}/{AccountName};" +
             $"QueueEndpoint=http://127.0.0.1:{queuePort}/{AccountName};" +
             $"TableEndpoint=http://127.0.0.1:{tablePort}/{AccountName};");
+
+    /// <summary>One emulator, started by its first caller; a failed start fails every later caller at once instead of each
+    /// waiting out the time-out again.</summary>
+    private sealed class Slot(bool adoptDefaultPorts)
+    {
+        private readonly Lock gate = new();
+        private Task<Azurite>? starting;
+
+        public Task<Azurite> EnsureStartedAsync()
+        {
+            lock (gate)
+            {
+                return starting ??= StartAsync();
+            }
+        }
+
+        public async Task StopAsync()
+        {
+            Task<Azurite>? started;
+            lock (gate)
+            {
+                (started, starting) = (starting, null);
+            }
+
+            if (started is not null)
+            {
+                try
+                {
+                    (await started.ConfigureAwait(false)).process?.Dispose();
+                }
+                catch (InvalidOperationException)
+                {
+                    // It never started: nothing to stop.
+                }
+            }
+        }
+
+        private async Task<Azurite> StartAsync()
+        {
+            if (adoptDefaultPorts && await AzuriteProcess.AllAcceptAsync([10000, 10001, 10002]).ConfigureAwait(false))
+            {
+                return new Azurite(10000, 10001, 10002, process: null);
+            }
+
+            int[] ports = FreePorts.Take(3);
+            AzuriteProcess started = await AzuriteProcess.StartAsync(ports[0], ports[1], ports[2]).ConfigureAwait(false);
+            return new Azurite(ports[0], ports[1], ports[2], started);
+        }
+    }
 }

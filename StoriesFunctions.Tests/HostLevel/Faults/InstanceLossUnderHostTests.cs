@@ -11,7 +11,6 @@ namespace StoriesFunctions.Tests.HostLevel.Faults;
 /// </summary>
 [Category("Host")]
 [Category("Faults")]
-[NonParallelizable]
 public class InstanceLossUnderHostTests
 {
     private const int Events = 1000;

@@ -12,7 +12,6 @@ namespace StoriesFunctions.Tests.HostLevel.Faults;
 /// </summary>
 [Category("Host")]
 [Category("Faults")]
-[NonParallelizable]
 public class StorageOutageUnderHostTests
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(30);

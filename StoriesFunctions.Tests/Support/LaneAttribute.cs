@@ -1,0 +1,29 @@
+using NUnit.Framework.Interfaces;
+using NUnit.Framework.Internal;
+
+namespace StoriesFunctions.Tests.Support;
+
+/// <summary>
+/// Makes a namespace's set-up fixture a lane: its fixtures run one after another on one NUnit worker (as
+/// <see cref="SingleThreadedAttribute"/> does), beside other lanes. Unlike <see cref="SingleThreadedAttribute"/> alone,
+/// async tests keep thread-pool continuations: NUnit would otherwise give each one a single-threaded synchronization
+/// context that fails the whole run when work a test started (a hosted service, a fire-and-forget relay) posts to it
+/// after the test ended. The lane's thread gets a context that posts to the thread pool, which NUnit leaves in place.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class LaneAttribute : NUnitAttribute, IApplyToContext
+{
+    public void ApplyToContext(TestExecutionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.IsSingleThreaded = true;
+        SynchronizationContext.SetSynchronizationContext(new ThreadPoolContext());
+        context.UpdateContextFromEnvironment();
+    }
+
+    /// <summary>Posts continuations to the thread pool, as no context at all would, but is not the base type.</summary>
+    private sealed class ThreadPoolContext : SynchronizationContext
+    {
+        public override SynchronizationContext CreateCopy() => new ThreadPoolContext();
+    }
+}
