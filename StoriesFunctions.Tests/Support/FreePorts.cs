@@ -3,22 +3,56 @@ using System.Net.Sockets;
 
 namespace StoriesFunctions.Tests.Support;
 
-/// <summary>Free TCP ports on the loopback interface, for the servers tests start (Azurite, hosts).</summary>
+/// <summary>
+/// Free TCP ports on the loopback interface, for the servers tests start (Azurite, hosts, stand-ins). They come from
+/// below the kernel's ephemeral range: a port the kernel handed out would be free when read but could be taken again by
+/// any outgoing connection (the lanes run beside each other, each making many) before a host, which takes seconds to
+/// start, binds it. No port is handed out twice in a run.
+/// </summary>
 internal static class FreePorts
 {
-    // All listeners stay open until every port is read, so the ports handed out are distinct.
+    private const int First = 20000;
+    private const int Last = 32000;
+
+    private static readonly Lock Gate = new();
+    private static readonly HashSet<int> HandedOut = [];
+    private static int next = First + Random.Shared.Next(Last - First);
+
     public static int[] Take(int count)
     {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        lock (Gate)
+        {
+            var ports = new List<int>(count);
+            for (int tried = 0; ports.Count < count; tried++)
+            {
+                if (tried > Last - First)
+                {
+                    throw new InvalidOperationException($"No free port left between {First} and {Last}.");
+                }
+
+                next = next >= Last ? First : next + 1;
+                if (!HandedOut.Contains(next) && IsFree(next))
+                {
+                    HandedOut.Add(next);
+                    ports.Add(next);
+                }
+            }
+
+            return [.. ports];
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            listeners.ForEach(l => l.Start());
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
         }
-        finally
+        catch (SocketException)
         {
-            listeners.ForEach(l => l.Stop());
-            listeners.ForEach(l => l.Dispose());
+            return false;
         }
     }
 }
