@@ -90,7 +90,7 @@ public sealed class HostCluster : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(instances, 1);
         FuncCli.RequireOrSkip();
         string app = await (withBaseline ? AppBuild.OutputWithBaselineAsync(cancellationToken) : AppBuild.OutputAsync(cancellationToken)).ConfigureAwait(false);
-        var azurite = await Azurite.EnsureStartedForHostsAsync().ConfigureAwait(false);
+        var azurite = await Azurite.EnsureStartedAsync().ConfigureAwait(false);
         await HostStorage.ResetAsync(azurite.ConnectionString, cancellationToken).ConfigureAwait(false);
 
         var proxy = throughFaultProxy ? StorageFaultProxy.Start(azurite) : null;

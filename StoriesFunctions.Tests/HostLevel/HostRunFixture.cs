@@ -10,7 +10,7 @@ namespace StoriesFunctions.Tests.HostLevel;
 /// </summary>
 [SetUpFixture]
 [Parallelizable(ParallelScope.Self)]
-[Lane]
+[Lane(OwnStorage = true)]
 public sealed class HostRunFixture
 {
     [OneTimeSetUp]
@@ -18,7 +18,7 @@ public sealed class HostRunFixture
     {
         FuncCli.RequireOrSkip();
         await AppBuild.OutputAsync();
-        await Azurite.EnsureStartedForHostsAsync();
+        await Azurite.EnsureStartedAsync();
     }
 
     [OneTimeTearDown]

@@ -1,15 +1,18 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Azure.Storage.Queues;
+using NUnit.Framework.Internal;
 
 namespace StoriesFunctions.Tests.Support;
 
 /// <summary>
-/// The Azure Storage emulators of the test run: one shared by every in-process integration test, and one for the
-/// host-level tests. The first caller of <see cref="EnsureStartedAsync"/> either adopts an Azurite already listening on
-/// the default ports (10000-10002, e.g. one a developer keeps running) or starts its own on free ports; the host-level
-/// one always starts on free ports. The assembly-level <c>TestRunFixture</c> stops what was started.
+/// The Azure Storage emulators of the test run: one shared by the in-process integration tests, and one for each lane
+/// with storage of its own (the host-level tests, which empty every queue and delete every table before each cluster
+/// starts; see <see cref="LaneAttribute"/>). The first caller of the shared one either adopts an Azurite already
+/// listening on the default ports (10000-10002, e.g. one a developer keeps running) or starts its own on free ports; a
+/// lane's always starts on free ports. The assembly-level <c>TestRunFixture</c> stops what was started.
 /// </summary>
 public sealed class Azurite
 {
@@ -18,10 +21,10 @@ public sealed class Azurite
     private const string AccountKey =
         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    // The in-process tests' emulator, and the host-level tests' own: host-level tests empty every queue and delete every
-    // table before each cluster starts, so they cannot share an emulator with tests running beside them.
-    private static readonly Slot InProcess = new(adoptDefaultPorts: true);
-    private static readonly Slot Hosts = new(adoptDefaultPorts: false);
+    // The emulator shared by tests outside lanes with storage of their own, which adopts one a developer keeps running;
+    // and one per lane with storage of its own (see LaneAttribute), on free ports.
+    private static readonly Slot Shared = new(adoptDefaultPorts: true);
+    private static readonly ConcurrentDictionary<Type, Slot> Lanes = new();
 
     private readonly AzuriteProcess? process;
 
@@ -57,20 +60,24 @@ public sealed class Azurite
         }
     }
 
-    /// <summary>Starts (or adopts) the emulator once per test run; safe to call from any test.</summary>
-    public static Task<Azurite> EnsureStartedAsync() => InProcess.EnsureStartedAsync();
-
     /// <summary>
-    /// The emulator of the host-level tests (<c>func start</c> clusters), started once per run on free ports and never
-    /// shared with the in-process tests, which run beside them (see <c>TestLanes</c>).
+    /// The emulator of the calling test's lane when that lane has storage of its own (<see cref="LaneAttribute.OwnStorage"/>),
+    /// else the shared one: started (or adopted) once per test run; safe to call from any test.
     /// </summary>
-    public static Task<Azurite> EnsureStartedForHostsAsync() => Hosts.EnsureStartedAsync();
+    public static Task<Azurite> EnsureStartedAsync()
+    {
+        var lane = LaneAttribute.WithOwnStorage(TestExecutionContext.CurrentContext.CurrentTest);
+        return (lane is null ? Shared : Lanes.GetOrAdd(lane, _ => new Slot(adoptDefaultPorts: false))).EnsureStartedAsync();
+    }
 
     /// <summary>Stops the emulators this run started; an adopted one is left running.</summary>
     public static async Task StopAsync()
     {
-        await InProcess.StopAsync().ConfigureAwait(false);
-        await Hosts.StopAsync().ConfigureAwait(false);
+        await Shared.StopAsync().ConfigureAwait(false);
+        foreach (var lane in Lanes.Values)
+        {
+            await lane.StopAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>

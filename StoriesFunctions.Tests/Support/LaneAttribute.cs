@@ -13,6 +13,24 @@ namespace StoriesFunctions.Tests.Support;
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class LaneAttribute : NUnitAttribute, IApplyToContext
 {
+    /// <summary>True when the lane's tests get an Azurite of their own.</summary>
+    public bool OwnStorage { get; init; }
+
+    /// <summary>The lane <paramref name="test"/> runs in that has storage of its own, if any: its set-up fixture's type.</summary>
+    public static Type? WithOwnStorage(ITest? test)
+    {
+        for (; test is not null; test = test.Parent)
+        {
+            var type = test.TypeInfo?.Type;
+            if (type is not null && type.GetCustomAttributes(typeof(LaneAttribute), inherit: false) is [LaneAttribute { OwnStorage: true }])
+            {
+                return type;
+            }
+        }
+
+        return null;
+    }
+
     public void ApplyToContext(TestExecutionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

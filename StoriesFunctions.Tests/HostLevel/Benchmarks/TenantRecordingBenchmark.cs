@@ -25,7 +25,7 @@ public class TenantRecordingBenchmark
         var clock = Stopwatch.StartNew();
         string app = await AppBuild.OutputAsync(cancellationToken);
         var triggers = FunctionTriggers.Read(app);
-        var azurite = await Azurite.EnsureStartedForHostsAsync();
+        var azurite = await Azurite.EnsureStartedAsync();
         string directory = Path.Combine(AppBuild.RepositoryRoot, "docs", "costs", "recordings");
         TestContext.Out.WriteLine($"load before: {File.ReadAllText("/proc/loadavg").Trim()}");
 

@@ -11,7 +11,7 @@ public class StorageCountingProxyTests
     [Test]
     public async Task Requests_SdkCallsThroughTheProxy_EachCountedOnceByOperation(CancellationToken cancellationToken)
     {
-        var azurite = await Azurite.EnsureStartedForHostsAsync();
+        var azurite = await Azurite.EnsureStartedAsync();
         await using var storage = CountedStorage.Start(azurite);
         var queue = new QueueClient(storage.ConnectionString, Azurite.UniqueQueueName("counted"));
         var table = new TableClient(storage.ConnectionString, "counted" + Guid.NewGuid().ToString("N")[..8]);
