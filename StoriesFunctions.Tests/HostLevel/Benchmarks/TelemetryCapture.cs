@@ -181,7 +181,7 @@ internal sealed record TelemetryItem(int Bytes, string BaseType, DateTimeOffset 
         TimeSpan? duration = baseData.ValueKind == JsonValueKind.Object && baseData.TryGetProperty("duration", out var du)
             && TimeSpan.TryParse(du.GetString(), CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
         string? category = baseData.ValueKind == JsonValueKind.Object && baseData.TryGetProperty("properties", out var p)
-            && p.TryGetProperty("Category", out var c) ? c.GetString() : null;
+            && (p.TryGetProperty("Category", out var c) || p.TryGetProperty("CategoryName", out c)) ? c.GetString() : null;
         return new TelemetryItem(
             Encoding.UTF8.GetByteCount(line),
             baseType,
