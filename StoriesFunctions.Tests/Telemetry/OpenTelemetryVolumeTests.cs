@@ -74,14 +74,22 @@ public class OpenTelemetryVolumeTests
         }
     }
 
-    [TestCase(Exporter.AzureMonitor, TestName = "OpenTelemetry_DeadLetters_AzureMonitorExporter_EveryOneTracedByMessageId")]
+    /// <summary>
+    /// 300 dead letters in one array. The Azure Monitor exporter's trace-based log sampler is off here: with it on (its
+    /// default) one run traced 300 and another, on a busier machine, 171 (docs/performance.md).
+    /// </summary>
+    [TestCase(Exporter.AzureMonitor, TestName = "OpenTelemetry_DeadLetters_AzureMonitorExporterTraceBasedLogsSamplerOff_EveryOneTracedByMessageId")]
     [TestCase(Exporter.Otlp, TestName = "OpenTelemetry_DeadLetters_Otlp_EveryOneTracedByMessageId")]
     public async Task OpenTelemetry_DeadLetters_EveryOneTracedByMessageId(Exporter exporter)
     {
         await using var ingestion = new TelemetryCapture();
         await using var collector = new OtlpCapture();
         await using var stories = await StoriesStandIn.StartAsync();
-        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl, s => s["Delivery:MaxAttempts"] = "1", services: b => AddOpenTelemetry(b, exporter, ingestion, collector));
+        await using var forwarder = await Forwarder.StartAsync(stories.BaseUrl, s => s["Delivery:MaxAttempts"] = "1", services: b =>
+        {
+            AddOpenTelemetry(b, exporter, ingestion, collector);
+            b.Services.Configure<AzureMonitorExporterOptions>(o => o.EnableTraceBasedLogsSampler = false);
+        });
         forwarder.Invocation = InWorkerActivity;
         stories.FailAll(StoriesReply.Status(422));
         var batch = Enumerable.Range(0, 300).Select(i => SegmentEventBuilder.Track().With("userId", $"user-{i}")).ToList();
@@ -137,6 +145,7 @@ public class OpenTelemetryVolumeTests
         var spans = ingestion.Items.Count(i => i.BaseType == "RemoteDependencyData");
         TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"trace-based log sampling {(traceBasedLogsSampler ? "on (default)" : "off")}: {invocations} delivery invocations in {seconds:0.0} s ({invocations / seconds:0} a second), {spans} Invoke spans kept of {invocations + events.Count}, {traced.Count} of {events.Count} dead letters traced"));
+        Assume.That(invocations / seconds, Is.GreaterThan(10), "too slow a machine to pass the sampler's 5 a second");
         Assert.That(traced, traceBasedLogsSampler ? Has.Count.LessThan(events.Count) : Is.EquivalentTo(events.Select(e => e.MessageId)));
     }
 
