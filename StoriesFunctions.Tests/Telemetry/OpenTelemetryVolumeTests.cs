@@ -196,7 +196,12 @@ public class OpenTelemetryVolumeTests
             TestContext.Out.WriteLine($"  items: {string.Join(", ", ingestion.Items.Select(i => i.MetricNames.FirstOrDefault() ?? i.Message ?? i.Name ?? i.BaseType).GroupBy(n => n).Select(g => $"{g.Key} x{g.Count()}"))}");
         }
 
-        Assert.That(kinds.Sum(k => k.Bytes), Is.Positive, "a running worker sends something: start-up lines at least");
+        var spans = path == "Otlp" ? collector.Bytes("/v1/traces") : ingestion.Items.Where(i => i.BaseType is "RemoteDependencyData" or "RequestData").Sum(i => (long)i.Bytes);
+        Assert.Multiple(() =>
+        {
+            Assert.That(kinds.Sum(k => k.Bytes), Is.Positive, "a running worker sends its start-up lines");
+            Assert.That(spans, Is.Zero, "an idle worker sends no requests, dependencies or spans");
+        });
     }
 
     /// <summary>The OpenTelemetry path as the worker's documentation registers it, with the app's meter and log levels.</summary>
