@@ -10,7 +10,7 @@ internal static class ApplicationInsightsRegistration
 {
     private const string ApplicationInsightsProvider = "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider";
 
-    private static readonly string[] NoisyCategories = ["System.Net.Http.HttpClient", "Azure.Core", "Azure.Storage", "Azure.Data", "Azure.Identity", "Polly", "Microsoft.Extensions.Http"];
+    internal static readonly string[] NoisyCategories = ["System.Net.Http.HttpClient", "Azure.Core", "Azure.Storage", "Azure.Data", "Azure.Identity", "Polly", "Microsoft.Extensions.Http"];
 
     public static FunctionsApplicationBuilder AddApplicationInsights(this FunctionsApplicationBuilder builder)
     {

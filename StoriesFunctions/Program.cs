@@ -5,6 +5,7 @@ using StoriesFunctions;
 var builder = FunctionsApplication.CreateBuilder(args);
 
 builder.AddApplicationInsights();
+builder.AddOtlpExport();
 builder.AddStoriesForwarder();
 
 builder.Build().Run();

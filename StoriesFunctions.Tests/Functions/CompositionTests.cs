@@ -120,10 +120,10 @@ public class CompositionTests
     }
 
     [Test]
-    public void ProgramsBuilder_WithApplicationInsights_BuildsAndResolvesEveryFunction()
+    public void ProgramsBuilder_WithApplicationInsightsAndOtlp_BuildsAndResolvesEveryFunction()
     {
-        // What Program.cs does, including the isolated worker's Application Insights packages (a wrong version of
-        // those fails here with a TypeLoadException rather than at start-up in Azure).
+        // What Program.cs does, including the isolated worker's Application Insights packages and the opt-in OTLP export
+        // beside them (a wrong version of those fails here with a TypeLoadException rather than at start-up in Azure).
         var builder = Microsoft.Azure.Functions.Worker.Builder.FunctionsApplication.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(Settings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -133,8 +133,10 @@ public class CompositionTests
             ["Functions:Worker:WorkerId"] = Guid.NewGuid().ToString(),
             ["Functions:Worker:RequestId"] = Guid.NewGuid().ToString(),
             ["Functions:Worker:GrpcMaxMessageLength"] = "2147483647",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
         });
         builder.AddApplicationInsights();
+        builder.AddOtlpExport();
         builder.AddStoriesForwarder();
 
         using var host = builder.Build();
@@ -145,6 +147,7 @@ public class CompositionTests
             Assert.That(ActivatorUtilities.CreateInstance<DeliveryFunction>(host.Services), Is.Not.Null);
             Assert.That(ActivatorUtilities.CreateInstance<DeadLettersFunction>(host.Services), Is.Not.Null);
             Assert.That(host.Services.GetServices<IHostedService>().Select(s => s.GetType().Name), Does.Contain("ApplicationInsightsMetrics"));
+            Assert.That(host.Services.GetService<OpenTelemetry.Metrics.MeterProvider>(), Is.Not.Null, "OTLP export registered");
         });
     }
 }

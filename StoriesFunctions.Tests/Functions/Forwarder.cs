@@ -127,6 +127,12 @@ internal sealed class Forwarder : IAsyncDisposable
 
     public T Create<T>() => ActivatorUtilities.CreateInstance<T>(Services);
 
+    /// <summary>
+    /// Runs around each webhook and delivery invocation (the function's name, the invocation), as the worker's own
+    /// pipeline does: the OpenTelemetry measurement starts the worker's <c>Invoke</c> activity here.
+    /// </summary>
+    public Func<string, Func<Task>, Task> Invocation { get; set; } = (_, invoke) => invoke();
+
     /// <summary>POSTs a body to the webhook function as the host would.</summary>
     public async Task<FakeHttpResponseData> PostAsync(byte[] body, string? signature = null, bool chunked = false)
     {
@@ -137,7 +143,9 @@ internal sealed class Forwarder : IAsyncDisposable
         }
 
         var request = new FakeHttpRequestData(new FakeFunctionContext(Services), "POST", new Uri("http://localhost:7071/api/segment"), body, headers, chunked);
-        return (FakeHttpResponseData)await Create<SegmentWebhookFunction>().Run(request, CancellationToken.None);
+        FakeHttpResponseData? response = null;
+        await Invocation("SegmentWebhook", async () => response = (FakeHttpResponseData)await Create<SegmentWebhookFunction>().Run(request, CancellationToken.None));
+        return response!;
     }
 
     public Task<FakeHttpResponseData> PostAsync(string body, string? signature = null) => PostAsync(System.Text.Encoding.UTF8.GetBytes(body), signature);
@@ -196,7 +204,7 @@ internal sealed class Forwarder : IAsyncDisposable
     {
         try
         {
-            await Create<DeliveryFunction>().Run(message, CancellationToken.None);
+            await Invocation("DeliverEvents", () => Create<DeliveryFunction>().Run(message, CancellationToken.None));
         }
         catch (Exception ex) when (ex is not AssertionException)
         {

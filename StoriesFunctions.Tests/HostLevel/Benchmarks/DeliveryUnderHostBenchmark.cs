@@ -36,6 +36,10 @@ public class DeliveryUnderHostBenchmark
     // BENCH_SHAPES=sustained runs the idle lifetime and the shapes whose name contains it.
     private static readonly string? ShapeFilter = Environment.GetEnvironmentVariable("BENCH_SHAPES");
 
+    // BENCH_TELEMETRY_MODE=OpenTelemetry runs the host in that telemetryMode (issue 20): its telemetry then goes through
+    // its Azure Monitor exporter, with that exporter's own sampling, and host.json's samplingSettings no longer apply.
+    private static readonly string? TelemetryMode = Environment.GetEnvironmentVariable("BENCH_TELEMETRY_MODE");
+
     [Test]
     [CancelAfter(900_000)]
     public async Task Delivery_EventsPerSecondPerInstance_StoriesAnsweringAtOnce(CancellationToken cancellationToken)
@@ -87,7 +91,7 @@ public class DeliveryUnderHostBenchmark
         string app = await AppBuild.OutputAsync(cancellationToken);
         await host.StopAsync();
 
-        TestContext.Out.WriteLine($"load before: {File.ReadAllText("/proc/loadavg").Trim()}; flush wait {Flush.TotalSeconds:0} s");
+        TestContext.Out.WriteLine($"load before: {File.ReadAllText("/proc/loadavg").Trim()}; flush wait {Flush.TotalSeconds:0} s; host telemetryMode {TelemetryMode ?? "default"}");
         TestContext.Out.WriteLine("| traffic | events | lifetime | telemetry items | host B | worker B | B/event gross | B/event net of idle | by type (B/event) | executions/event | active s/event | Σ durations s/event | host+worker peak RSS |");
         TestContext.Out.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         double idleBytesPerSecond = 0;
@@ -96,6 +100,7 @@ public class DeliveryUnderHostBenchmark
             var roundSettings = new Dictionary<string, string?>(settings)
             {
                 ["AzureFunctionsJobHost__logging__applicationInsights__samplingSettings__isEnabled"] = shape.Sampled ? null : "false",
+                ["AzureFunctionsJobHost__telemetryMode"] = TelemetryMode,
             };
             if (shape.RateLimit is { } limit)
             {

@@ -121,9 +121,26 @@ internal sealed class TelemetryCapture : IAsyncDisposable
     }
 }
 
-/// <summary>One telemetry item as sent: its size, type, time, which SDK sent it, and for requests the invocation.</summary>
-internal sealed record TelemetryItem(int Bytes, string BaseType, DateTimeOffset Time, string Sdk, string? Name, TimeSpan? Duration, string? LogCategory)
+/// <summary>
+/// One telemetry item as sent: its size, type, time, which SDK sent it, for requests the invocation, and its
+/// <c>baseData</c> (message, properties, metrics) as sent.
+/// </summary>
+internal sealed record TelemetryItem(int Bytes, string BaseType, DateTimeOffset Time, string Sdk, string? Name, TimeSpan? Duration, string? LogCategory, JsonElement BaseData)
 {
+    /// <summary><c>baseData.properties</c>, the <c>customDimensions</c> column: empty when there are none.</summary>
+    public IReadOnlyDictionary<string, string> Properties =>
+        BaseData.ValueKind == JsonValueKind.Object && BaseData.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
+            ? p.EnumerateObject().ToDictionary(e => e.Name, e => e.Value.ToString())
+            : new Dictionary<string, string>();
+
+    /// <summary><c>baseData.message</c> of a trace, the <c>message</c> column.</summary>
+    public string? Message => BaseData.ValueKind == JsonValueKind.Object && BaseData.TryGetProperty("message", out var m) ? m.GetString() : null;
+
+    /// <summary>The names of a metric item's data points, the <c>name</c> column of <c>customMetrics</c>.</summary>
+    public IEnumerable<string> MetricNames => BaseData.ValueKind == JsonValueKind.Object && BaseData.TryGetProperty("metrics", out var ms)
+        ? ms.EnumerateArray().Select(m => m.GetProperty("name").GetString() ?? "")
+        : [];
+
     /// <summary>The host's items say <c>azurefunctions: 4.…</c> (its SDK version tag); everything else came from the worker.</summary>
     public bool FromHost => Sdk.StartsWith("azurefunctions:", StringComparison.OrdinalIgnoreCase);
 
@@ -164,7 +181,7 @@ internal sealed record TelemetryItem(int Bytes, string BaseType, DateTimeOffset 
         TimeSpan? duration = baseData.ValueKind == JsonValueKind.Object && baseData.TryGetProperty("duration", out var du)
             && TimeSpan.TryParse(du.GetString(), CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
         string? category = baseData.ValueKind == JsonValueKind.Object && baseData.TryGetProperty("properties", out var p)
-            && p.TryGetProperty("Category", out var c) ? c.GetString() : null;
+            && (p.TryGetProperty("Category", out var c) || p.TryGetProperty("CategoryName", out c)) ? c.GetString() : null;
         return new TelemetryItem(
             Encoding.UTF8.GetByteCount(line),
             baseType,
@@ -172,6 +189,7 @@ internal sealed record TelemetryItem(int Bytes, string BaseType, DateTimeOffset 
             sdk,
             name,
             duration,
-            category);
+            category,
+            baseData.ValueKind == JsonValueKind.Object ? baseData.Clone() : default);
     }
 }
