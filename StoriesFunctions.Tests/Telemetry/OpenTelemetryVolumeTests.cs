@@ -25,9 +25,11 @@ namespace StoriesFunctions.Tests.Telemetry;
 /// of <see cref="TelemetryVolumeTests"/>. Exported to Azure Monitor, at a local ingestion endpoint that counts each
 /// item's uncompressed JSON as <see cref="TelemetryVolumeTests"/> does; or over OTLP/HTTP, at a local collector that
 /// counts the protobuf bytes as sent. Each invocation runs inside the <c>Invoke</c> activity that the worker's
-/// pipeline starts on this path; the host's own telemetry is not counted.
+/// pipeline starts on this path; the host's own telemetry is not counted. The measurements of a path the app declined
+/// (docs/performance.md) run with the slow cases; <see cref="OtlpRegistrationTests"/> checks the opt-in OTLP export in
+/// the README's suite.
 /// </summary>
-[NonParallelizable]
+[Category(TestCategories.Slow)]
 public class OpenTelemetryVolumeTests
 {
     public enum Exporter
