@@ -57,7 +57,7 @@ public sealed class MonitoringResourceTests
     [Test]
     public void Alerts_NoneIsALogSearchRule()
     {
-        Assert.That(snapshot.OfType("Microsoft.Insights/scheduledQueryRules"), Is.Empty, "a log search rule run every 5 minutes costs about 15 times a metric rule (docs/costs/idle.md)");
+        Assert.That(snapshot.OfType("Microsoft.Insights/scheduledQueryRules"), Is.Empty, "a log search rule run every 5 minutes costs about 15 times a metric rule (docs/costs/model.md)");
     }
 
     [Test]

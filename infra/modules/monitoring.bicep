@@ -76,7 +76,7 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
 // The alerts are metric alert rules on the app's own counters and gauges (ForwarderMetrics), which the Application
 // Insights SDK pre-aggregates per minute and stores, without their dimensions, in the metrics store as well as in
 // customMetrics: a metric alert watches one time series per rule, at a tenth of the price of a log search rule run every
-// 5 minutes (docs/costs/idle.md). Validation is skipped because a custom metric exists only once the app first sends it.
+// 5 minutes (docs/costs/model.md, "Alert rules"). Validation is skipped because a custom metric exists only once the app first sends it.
 var alerts = [
   {
     // One count per dead-lettered event, the host's moves to the poison queue included once adopted.
