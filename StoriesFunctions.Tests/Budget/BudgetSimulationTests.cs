@@ -46,4 +46,28 @@ public class BudgetSimulationTests
             Assert.That(outcome.DrainRatio, Is.LessThanOrEqualTo(1.15));
         });
     }
+
+    /// <summary>
+    /// The measure of what delivery costs at Flex Consumption's meter: a 100-event Segment batch (three messages of up to
+    /// 38 events, one event in five an identify with Sync Users) arriving at an idle deployment of one instance, with
+    /// Stories' default 300 a minute. Stories could take its 120 calls at once; the budget decides how long the instance
+    /// stays busy (billed) delivering them.
+    /// </summary>
+    [Test]
+    public void Run_HundredEventBatchAtAnIdleDeployment_InstanceBusyForTheWholePacedDrain()
+    {
+        var batch = new BudgetScenario("a 100-event batch at an idle deployment, 300/1m learned", 1, 300, TimeSpan.FromMinutes(1), 100, SetRateLimit: false, BatchedShare: 1);
+
+        var outcome = new BudgetSimulation(batch).Run();
+
+        TestContext.Out.WriteLine(BudgetOutcome.Header);
+        TestContext.Out.WriteLine(outcome.Line());
+        TestContext.Out.WriteLine(outcome.Invocations);
+        var paced = TimeSpan.FromMinutes(1) / (300 * 0.95) * (outcome.Calls - 1);
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Delivered, Is.EqualTo(outcome.Events));
+            Assert.That(outcome.Invocations.Billed, Is.GreaterThanOrEqualTo(paced * 0.9), "calls spaced evenly at 95 % of the limit keep the instance busy throughout");
+        });
+    }
 }

@@ -126,7 +126,7 @@ internal sealed partial class BudgetSimulation
                 sim._queue.Send(new SimMessage([.. group.Select(l => l.Item)], group.Key.Scheduled, sim.Now + StorageLatency + group.Key.Delay));
             }
 
-            instance.Completed();
+            instance.Completed(_started);
         }
     }
 }

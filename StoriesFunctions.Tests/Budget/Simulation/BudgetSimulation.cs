@@ -44,6 +44,7 @@ internal sealed partial class BudgetSimulation
     private long _calls;
     private long _budgetWaits;
     private DateTimeOffset _lastDelivery;
+    private readonly List<(int Instance, DateTimeOffset Start, DateTimeOffset End)> _invocations = [];
 
     public BudgetSimulation(BudgetScenario scenario)
     {
@@ -61,7 +62,7 @@ internal sealed partial class BudgetSimulation
     public BudgetOutcome Run()
     {
         var (totalCalls, lastArrival) = Backlog();
-        var instances = Enumerable.Range(0, _scenario.Instances).Select(_ => new Instance(this)).ToList();
+        var instances = Enumerable.Range(0, _scenario.Instances).Select(i => new Instance(this, i)).ToList();
         foreach (var instance in instances)
         {
             At(Now + TimeSpan.FromMilliseconds(_random.Next(0, 2000)), instance.Poll);
@@ -79,7 +80,8 @@ internal sealed partial class BudgetSimulation
 
         return new BudgetOutcome(
             _scenario, _scenario.Events, _deliveries.Count(d => d > 0), _deadLetters, _calls, _stories.Refused,
-            _lastDelivery - _start, ideal, _budgetWaits, _queue.Sent, instances.Sum(i => i.Budget.StorageOperations), _mostAttempts);
+            _lastDelivery - _start, ideal, _budgetWaits, _queue.Sent, instances.Sum(i => i.Budget.StorageOperations), _mostAttempts,
+            InvocationTime.Of(_invocations.Select(i => (i.Instance, i.Start, i.End))));
     }
 
     /// <summary>The events already queued at the start (a Segment replay), and a trickle of new ones while it drains.</summary>
@@ -140,7 +142,7 @@ internal sealed partial class BudgetSimulation
     }
 
     /// <summary>A Functions host instance: polls the queue like the WebJobs queue listener and runs invocations side by side.</summary>
-    private sealed class Instance(BudgetSimulation sim)
+    private sealed class Instance(BudgetSimulation sim, int index)
     {
         private int _inFlight;
         private bool _polling;
@@ -178,8 +180,9 @@ internal sealed partial class BudgetSimulation
             Schedule(StorageLatency);
         }
 
-        public void Completed()
+        public void Completed(DateTimeOffset started)
         {
+            sim._invocations.Add((index, started, sim.Now));
             _inFlight--;
             Schedule(TimeSpan.Zero);
         }
