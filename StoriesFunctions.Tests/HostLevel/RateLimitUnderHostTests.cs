@@ -73,11 +73,13 @@ public class RateLimitUnderHostTests
     /// <summary>
     /// The measure of what delivery costs at Flex Consumption's meter, under the real host: one 100-event Segment batch
     /// (one event in five an identify with Sync Users: 120 calls) arriving at an idle instance whose budget learns
-    /// Stories' default 300 a minute from its headers. Prints how long the delivery invocations kept the instance busy.
+    /// Stories' default 300 a minute from its headers. Prints how long the delivery invocations kept the instance busy:
+    /// 30.2 s when calls were spaced at 95 % of the limit (commit 87e8c14); now as long as the events take one after
+    /// another in the first span.
     /// </summary>
     [Test]
     [CancelAfter(180_000)]
-    public async Task HundredEventBatchAtAnIdleInstance_InstanceBusyForThePacedDrain(CancellationToken cancellationToken)
+    public async Task HundredEventBatchAtAnIdleInstance_InstanceBusyOnlyWhileItsEventsGo(CancellationToken cancellationToken)
     {
         await using var cluster = await HostCluster.StartAsync(1, new Dictionary<string, string?> { ["Stories__RateLimit"] = null }, cancellationToken: cancellationToken);
         cluster.Stories.RateLimit = new LaravelWindow(300, TimeSpan.FromMinutes(1));
@@ -105,7 +107,8 @@ public class RateLimitUnderHostTests
         Assert.Multiple(() =>
         {
             Assert.That(Created(cluster).Distinct().Count(), Is.EqualTo(100));
-            Assert.That(invocations.Billed, Is.GreaterThanOrEqualTo(TimeSpan.FromMinutes(1) / (300 * 0.95) * (calls - 1) * 0.9), "calls spaced evenly at 95 % of the limit keep the instance busy throughout");
+            Assert.That(cluster.Stories.RateLimit.Refused, Is.Zero);
+            Assert.That(invocations.Billed, Is.LessThan(TimeSpan.FromSeconds(10)), "a third of the 30 s the paced drain took, with room for a loaded machine");
         });
     }
 

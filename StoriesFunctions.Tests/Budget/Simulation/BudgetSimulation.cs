@@ -12,10 +12,11 @@ namespace StoriesFunctions.Tests.Budget.Simulation;
 /// <summary>
 /// Many instances against one Stories limit, on a simulated clock. The production code decides: each instance has its
 /// own <see cref="StoriesBudget"/> (with <see cref="BudgetLedger"/>) over one shared row, and
-/// <see cref="DeliveryPolicy"/> turns every outcome into a verdict. Simulated: the queue and the host's polling, the
-/// invocation loop of <see cref="EnvelopeDelivery"/> (followed step by step: ask, send in the slots, pause on 429 and ask
-/// once more, reserve the rest of the message when told to wait), Stories' latency, and Laravel's window
-/// (<see cref="LaravelWindow"/>, the same class the HTTP stand-in uses).
+/// <see cref="DeliveryPolicy"/> turns every outcome into a verdict, and each invocation asks through a
+/// <see cref="MessageBudget"/>. Simulated: the queue and the host's polling, the invocation loop of
+/// <see cref="EnvelopeDelivery"/> (followed step by step: ask, send, report a span's opening call, pause on 429 and ask
+/// once more, wait in-process when short, go back to the queue when told to wait longer), Stories' latency, and
+/// Laravel's window (<see cref="LaravelWindow"/>, the same class the HTTP stand-in uses).
 /// </summary>
 internal sealed partial class BudgetSimulation
 {
