@@ -119,4 +119,19 @@ public class BudgetLedgerOpeningTests
 
         Assert.That(grant, Is.EqualTo(new BudgetGrant.Go(Now + TimeSpan.FromSeconds(10), 1, Now + TimeSpan.FromSeconds(10), Opens: true)));
     }
+
+    [Test]
+    public void Ask_BackEarlyWhileTheNextSpanOpens_WaitsInProcessForTheOpeningNotForARound()
+    {
+        // A full span (opening call, then the burst 100 ms later); another message just opened the next one.
+        var answered = BudgetLedger.Opened(Opened(), Now, remaining: 299, limit: 300, Rate, Now + TimeSpan.FromMilliseconds(80));
+        var full = BudgetLedger.Ask(answered, Ask(), Rate, Now + TimeSpan.FromMilliseconds(100)).State;
+        var early = Now + Rate.Span - BudgetLedger.WakeEarly;
+        var opening = BudgetLedger.Ask(full, Ask(scheduled: true), Rate, early).State;
+
+        // Its room comes with the burst's calls, 2.1 s away: past the in-process wait, but part of this span's opening.
+        var (_, grant) = BudgetLedger.Ask(opening, Ask(scheduled: true), Rate, early);
+
+        Assert.That(grant, Is.EqualTo(new BudgetGrant.Wait(early + BudgetLedger.MaxWait)), "asks again in-process, not a round later");
+    }
 }

@@ -52,9 +52,10 @@ public static partial class BudgetLedger
             // A newcomer leaves the calls held in this round to the messages they are held for.
             var kept = ask.Scheduled ? 0 : state.Held;
             var at = state.Granted.EarliestRoom(calls + kept, rate.Burst, rate.Span, Latest(now, state.PausedUntil));
-            if (at <= now + MaxWait)
+            var opening = Opening(state, at, rate);
+            if (at <= now + MaxWait || opening == SpanOpening.Unanswered)
             {
-                return Opening(state, at, rate) switch
+                return opening switch
                 {
                     SpanOpening.Opens => Open(state, ask, calls, kept, at, rate),
                     SpanOpening.Unanswered => (state, new BudgetGrant.Wait(Earliest(Latest(now, state.OpeningAt) + OpeningRecheck, now + MaxWait))),
@@ -64,9 +65,10 @@ public static partial class BudgetLedger
 
             if (ask.Scheduled)
             {
-                // Its calls were reserved when it first waited: it asks again, ahead of newcomers, when the next span
-                // opens (all its room comes at once then), or later if that is when there is room.
-                return (state, new BudgetGrant.Wait(Capped(Latest(at, state.OpeningAt + rate.Span), now)));
+                // Its calls were reserved when it first waited: it asks again, ahead of newcomers, when there is room if
+                // that comes with a span's opening burst, else when the next span opens (not each time a call frees).
+                var next = at < state.OpeningAt + OpeningPatience ? at : Latest(at, state.OpeningAt + rate.Span);
+                return (state, new BudgetGrant.Wait(Capped(next, now)));
             }
         }
 
