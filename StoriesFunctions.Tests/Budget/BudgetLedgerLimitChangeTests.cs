@@ -12,8 +12,8 @@ public class BudgetLedgerLimitChangeTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
 
-    // 20 calls per 2 s: bursts of 20 in any 2.105 s.
-    private static readonly BudgetRate Rate = new(20, TimeSpan.FromSeconds(2), "setting");
+    // 20 calls per 10 s: bursts of 20 in any 10.53 s.
+    private static readonly BudgetRate Rate = new(20, TimeSpan.FromSeconds(10), "setting");
 
     // A span just filled, and 200 calls (ten rounds at 20) reserved for messages waiting in the queue.
     private static readonly BudgetState Planned = BudgetState.Empty with
@@ -74,16 +74,25 @@ public class BudgetLedgerLimitChangeTests
     public void Ask_LimitChangesMidway_NoWindowSeesMoreThanTheLimitInForce(int before, int after)
     {
         var random = new Random(11);
-        var (state, now, changedAt) = (BudgetState.Empty, Now, Now + TimeSpan.FromSeconds(60));
-        var sent = new List<(DateTimeOffset At, bool Old)>();
-        while (now < changedAt + TimeSpan.FromSeconds(60))
+        var (state, now, changedAt) = (BudgetState.Empty, Now, Now + TimeSpan.FromSeconds(300));
+        var (sent, openings) = (new List<(DateTimeOffset At, bool Old)>(), new Queue<DateTimeOffset>());
+        while (now < changedAt + TimeSpan.FromSeconds(300))
         {
-            now += TimeSpan.FromMilliseconds(random.Next(0, 20));
+            now += TimeSpan.FromMilliseconds(random.Next(0, 100));
             var (rate, calls) = (Limit(now < changedAt ? before : after), random.Next(1, 3));
+            while (openings.TryPeek(out var opened) && opened + TimeSpan.FromMilliseconds(80) <= now)
+            {
+                state = BudgetLedger.Opened(state, openings.Dequeue(), rate.Limit - 1, rate.Limit, rate, now);
+            }
+
             (state, var grant) = BudgetLedger.Ask(state, new BudgetAsk(calls, calls + random.Next(0, 40), random.Next(4) == 0, Now, Ahead: calls + random.Next(0, 10)), rate, now);
             if (grant is BudgetGrant.Go go)
             {
                 sent.AddRange(Enumerable.Repeat((go.At, now < changedAt), go.Calls));
+                if (go.Opens)
+                {
+                    openings.Enqueue(go.At);
+                }
             }
         }
 

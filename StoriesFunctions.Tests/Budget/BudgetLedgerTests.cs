@@ -8,17 +8,20 @@ public class BudgetLedgerTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
 
-    // 20 calls per 2 s: bursts of 20 in any 2.105 s, no call held in reserve, no opening call (the span is short).
-    private static readonly BudgetRate Rate = new(20, TimeSpan.FromSeconds(2), "setting");
+    // 20 calls per 10 s: bursts of 20 in any 10.53 s, no call held in reserve.
+    private static readonly BudgetRate Rate = new(20, TimeSpan.FromSeconds(10), "setting");
+
+    // A span that opened a second ago, its opening call answered: the rest of its burst may go (BudgetLedgerOpeningTests).
+    private static readonly BudgetState Open = BudgetState.Empty with { OpeningAt = Now - TimeSpan.FromSeconds(1), OpeningAnswered = true };
 
     private static BudgetAsk Ask(int calls = 1, int reserve = 1, bool scheduled = false, int ahead = 0) => new(calls, reserve, scheduled, Now.AddMinutes(-1), Ahead: ahead);
 
-    private static BudgetState Full(DateTimeOffset at) => BudgetState.Empty with { Granted = GrantLog.None.Add(at, Rate.Burst, Rate.Span), OpeningAt = at };
+    private static BudgetState Full(DateTimeOffset at) => Open with { Granted = GrantLog.None.Add(at, Rate.Burst, Rate.Span), OpeningAt = at };
 
     [Test]
     public void Ask_IdleBudget_GoesNowWithTheCallsItAskedAhead()
     {
-        var (state, grant) = BudgetLedger.Ask(BudgetState.Empty, Ask(calls: 2, reserve: 9, ahead: 5), Rate, Now);
+        var (state, grant) = BudgetLedger.Ask(Open, Ask(calls: 2, reserve: 9, ahead: 5), Rate, Now);
 
         Assert.Multiple(() =>
         {
@@ -30,7 +33,7 @@ public class BudgetLedgerTests
     [Test]
     public void Ask_ManyAtOnce_AllGoAtOnceUntilTheSpanIsFull()
     {
-        var state = BudgetState.Empty;
+        var state = Open;
         var grants = new List<BudgetGrant>();
         for (var i = 0; i < Rate.Burst + 1; i++)
         {
@@ -41,7 +44,7 @@ public class BudgetLedgerTests
         Assert.Multiple(() =>
         {
             Assert.That(grants.Take(Rate.Burst), Has.All.EqualTo(new BudgetGrant.Go(Now, 1, Now + Rate.Credit)), "a burst, not a pace");
-            Assert.That(grants[^1], Is.EqualTo(new BudgetGrant.Wait(Now + Rate.Span, Reserved: true)), "the next goes when the first calls stop counting");
+            Assert.That(grants[^1], Is.EqualTo(new BudgetGrant.Wait(Open.OpeningAt + Rate.Span, Reserved: true)), "the next comes back for the next round, when this span ends");
         });
     }
 
@@ -54,8 +57,9 @@ public class BudgetLedgerTests
 
         var (_, grant) = BudgetLedger.Ask(full, Ask(), Rate, Now);
 
+        // The room comes when the span's calls stop counting: the call opens the next span.
         Assert.That(grant, goes
-            ? Is.EqualTo(new BudgetGrant.Go(Now + TimeSpan.FromSeconds(freeInSeconds), 1, Now + TimeSpan.FromSeconds(freeInSeconds) + Rate.Credit))
+            ? Is.EqualTo(new BudgetGrant.Go(Now + TimeSpan.FromSeconds(freeInSeconds), 1, Now + TimeSpan.FromSeconds(freeInSeconds), Opens: true))
             : Is.InstanceOf<BudgetGrant.Wait>());
     }
 
@@ -81,7 +85,7 @@ public class BudgetLedgerTests
     [Test]
     public void Ask_NewcomerWhileOthersWaitInTheQueue_JoinsTheBackEvenIfTheSpanHasRoom()
     {
-        var backlog = BudgetState.Empty with { Round = Now - TimeSpan.FromSeconds(1), Queued = 100 };
+        var backlog = Open with { Round = Now - TimeSpan.FromSeconds(1), Queued = 100 };
 
         var (_, grant) = BudgetLedger.Ask(backlog, Ask(), Rate, Now);
 
@@ -91,7 +95,7 @@ public class BudgetLedgerTests
     [Test]
     public void Ask_MessageWhoseRoundHasCome_GoesAheadOfNewcomers()
     {
-        var round = BudgetState.Empty with { Round = Now - TimeSpan.FromSeconds(1), Held = Rate.Burst, Queued = 100 };
+        var round = Open with { Round = Now - TimeSpan.FromSeconds(1), Held = Rate.Burst, Queued = 100 };
 
         var (state, scheduled) = BudgetLedger.Ask(round, Ask(scheduled: true, ahead: 4), Rate, Now);
         var (_, newcomer) = BudgetLedger.Ask(round, Ask(), Rate, Now);
@@ -107,7 +111,7 @@ public class BudgetLedgerTests
     [Test]
     public void Ask_HeldCallsOfTheRound_NewcomerLeavesThemWhenNothingElseWaits()
     {
-        var round = BudgetState.Empty with { Round = Now - TimeSpan.FromSeconds(1), Held = Rate.Burst - 3 };
+        var round = Open with { Round = Now - TimeSpan.FromSeconds(1), Held = Rate.Burst - 3 };
 
         var (_, fits) = BudgetLedger.Ask(round, Ask(calls: 2, ahead: 5), Rate, Now);
         var (_, not) = BudgetLedger.Ask(round, Ask(calls: 4), Rate, Now);
@@ -151,12 +155,12 @@ public class BudgetLedgerTests
     [TestCase(30, false)]
     public void Ask_AfterA429_NobodySendsBeforeThePauseEnds(int pauseSeconds, bool goesInProcess)
     {
-        var paused = BudgetLedger.Pause(BudgetState.Empty, Now + TimeSpan.FromSeconds(pauseSeconds), Rate, Now);
+        var paused = BudgetLedger.Pause(Open, Now + TimeSpan.FromSeconds(pauseSeconds), Rate, Now);
 
         var (_, grant) = BudgetLedger.Ask(paused, Ask(scheduled: true), Rate, Now);
 
         var end = Now + TimeSpan.FromSeconds(pauseSeconds);
-        Assert.That(grant, goesInProcess ? Is.EqualTo(new BudgetGrant.Go(end, 1, end + Rate.Credit)) : Is.EqualTo(new BudgetGrant.Wait(end)));
+        Assert.That(grant, goesInProcess ? Is.EqualTo(new BudgetGrant.Go(end, 1, end, Opens: true)) : Is.EqualTo(new BudgetGrant.Wait(end)), "the first call after a pause opens the span again");
     }
 
     [Test]
@@ -173,7 +177,7 @@ public class BudgetLedgerTests
     [TestCase(99_999_999, 900)]
     public void Pause_RetryAfter_NobodySendsBeforeItEndsNorWaitsPastFifteenMinutes(double retryAfterSeconds, double pausedSeconds)
     {
-        var paused = BudgetLedger.Pause(BudgetState.Empty, Now + TimeSpan.FromSeconds(retryAfterSeconds), Rate, Now);
+        var paused = BudgetLedger.Pause(Open, Now + TimeSpan.FromSeconds(retryAfterSeconds), Rate, Now);
 
         var (_, grant) = BudgetLedger.Ask(paused, Ask(scheduled: true), Rate, Now);
 
@@ -187,7 +191,7 @@ public class BudgetLedgerTests
     [Test]
     public void Pause_LongerThanTheRound_TheNextRoundBeginsWhenItEnds()
     {
-        var waiting = BudgetState.Empty with { Round = Now - TimeSpan.FromSeconds(1), Held = 20, Queued = 60 };
+        var waiting = Open with { Round = Now - TimeSpan.FromSeconds(1), Held = 20, Queued = 60 };
 
         var paused = BudgetLedger.Pause(waiting, Now + TimeSpan.FromSeconds(30), Rate, Now);
         var (_, newcomer) = BudgetLedger.Ask(paused, Ask(), Rate, Now);
@@ -202,7 +206,7 @@ public class BudgetLedgerTests
     [Test]
     public void Ask_ScheduleLongerThanAQueueMessageCanHide_WakesWithinSevenDays()
     {
-        var weeks = BudgetState.Empty with { Round = Now, Queued = 20 * 1_000_000 };
+        var weeks = Open with { Round = Now, Queued = 20 * 1_000_000 };
 
         var (_, grant) = BudgetLedger.Ask(weeks, Ask(), Rate, Now);
 
@@ -212,7 +216,7 @@ public class BudgetLedgerTests
     [Test]
     public void Ask_UnusedCallsHandedBack_NoLongerCounted()
     {
-        var (granted, _) = BudgetLedger.Ask(BudgetState.Empty, Ask(ahead: 12), Rate, Now);
+        var (granted, _) = BudgetLedger.Ask(Open, Ask(ahead: 12), Rate, Now);
 
         var (state, _) = BudgetLedger.Ask(granted, Ask() with { Unused = 9, UnusedAt = Now }, Rate, Now + TimeSpan.FromMilliseconds(40));
 
@@ -247,8 +251,8 @@ public class BudgetLedgerTests
         });
     }
 
-    [TestCase(20, 2.0)]
-    [TestCase(300, 60.0)]
+    [TestCase(20, 2.0, TestName = "Ask_AnyMixOfAsksOverTime_NoSpanHoldsMoreThanTheBurst(paced 20/2s)")]
+    [TestCase(300, 60.0, TestName = "Ask_AnyMixOfAsksOverTime_NoSpanHoldsMoreThanTheBurst(bursts 300/1m)")]
     public void Ask_AnyMixOfAsksOverTime_NoSpanHoldsMoreThanTheBurst(int limit, double windowSeconds)
     {
         var rate = new BudgetRate(limit, TimeSpan.FromSeconds(windowSeconds), "setting");

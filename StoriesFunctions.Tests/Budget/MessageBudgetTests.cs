@@ -16,12 +16,14 @@ public class MessageBudgetTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
 
-    // 49 calls in any 8.25 s, no opening call; calls granted ahead stay valid 126 ms.
-    private const string RateLimit = "50/8s";
+    // Bursts of 49 calls in any 10.3 s; calls granted ahead stay valid 158 ms.
+    private const string RateLimit = "50/10s";
 
+    /// <summary>A message of <paramref name="events"/> one-call events, over a row whose span opened and was answered.</summary>
     private static (MessageBudget Message, MemoryBudgetStore Row, FakeTimeProvider Clock) Message(int events, bool scheduled = false)
     {
         var (row, clock) = (new MemoryBudgetStore(), new FakeTimeProvider(Start));
+        row.TryWriteAsync(BudgetState.Empty with { OpeningAt = Start - TimeSpan.FromSeconds(1), OpeningAnswered = true }, "0", CancellationToken.None).GetAwaiter().GetResult();
         var stories = Options.Create(new StoriesOptions { ApiKey = "k", RateLimit = RateLimit });
         var budget = new StoriesBudget(row, stories, clock, NullLogger<StoriesBudget>.Instance);
         var asks = new BudgetAsks(scheduled, [.. Enumerable.Repeat((1, Start), events)]);
@@ -43,8 +45,8 @@ public class MessageBudgetTests
         Assert.Multiple(() =>
         {
             Assert.That(grants, Has.All.InstanceOf<BudgetGrant.Go>());
-            Assert.That(((BudgetGrant.Go)grants[1]).Calls, Is.EqualTo(6), "the second asks for the events that fit in 126 ms at 20 ms each");
-            Assert.That(row.Writes, Is.EqualTo(3), "the first event, the second with five ahead, the eighth");
+            Assert.That(((BudgetGrant.Go)grants[1]).Calls, Is.EqualTo(7), "the second asks for the events that fit in 158 ms at 20 ms each");
+            Assert.That(row.Writes, Is.EqualTo(1 + 2), "the first event and the second, with six ahead; none for the next six");
         });
     }
 
@@ -60,7 +62,7 @@ public class MessageBudgetTests
         await message.AskAsync(2, scheduled: false, CancellationToken.None);
 
         var (state, _) = await row.ReadAsync(CancellationToken.None);
-        Assert.That(state.Granted.CallsAfter(Start - TimeSpan.FromSeconds(8.25)), Is.EqualTo(1 + 1 + 1), "the five granted ahead came back");
+        Assert.That(state.Granted.CallsAfter(Start - TimeSpan.FromSeconds(10.3)), Is.EqualTo(1 + 1 + 1), "the six granted ahead came back");
     }
 
     [Test]
@@ -83,10 +85,10 @@ public class MessageBudgetTests
     {
         // A full span whose round ends in a second, 10 calls reserved for the next.
         var (message, row, clock) = Message(3);
-        var rate = new BudgetRate(50, TimeSpan.FromSeconds(8), "setting");
+        var rate = new BudgetRate(50, TimeSpan.FromSeconds(10), "setting");
         var opened = Start - rate.Span + TimeSpan.FromSeconds(1);
         var full = BudgetState.Empty with { Granted = GrantLog.None.Add(opened, rate.Burst, rate.Span), OpeningAt = opened, OpeningAnswered = true, Round = opened, Queued = 10 };
-        await row.TryWriteAsync(full, "0", CancellationToken.None);
+        await row.TryWriteAsync(full, "1", CancellationToken.None);
 
         var asking = message.AskAsync(0, scheduled: false, CancellationToken.None);
         while (!asking.IsCompleted && clock.GetUtcNow() < Start + TimeSpan.FromSeconds(3))

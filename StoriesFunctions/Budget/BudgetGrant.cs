@@ -21,11 +21,12 @@ public abstract record BudgetGrant
     }
 
     /// <summary>
-    /// Send this event's calls from <paramref name="At"/>; <paramref name="Calls"/> is what the message may send in all,
-    /// for events that start by <paramref name="Until"/>. <paramref name="Opens"/>: the first call opens a span, and its
-    /// answer must be reported (<see cref="StoriesBudget.ReportOpeningAsync"/>) before the rest of the burst goes.
+    /// Send this event's calls from <paramref name="At"/>, each further one <paramref name="Spacing"/> after the one
+    /// before (zero in a burst); <paramref name="Calls"/> is what the message may send in all, for events that start by
+    /// <paramref name="Until"/>. <paramref name="Opens"/>: the first call opens a span, and its answer must be reported
+    /// (<see cref="StoriesBudget.ReportOpeningAsync"/>) before the rest of the burst goes.
     /// </summary>
-    public sealed record Go(DateTimeOffset At, int Calls, DateTimeOffset Until, bool Opens = false) : BudgetGrant;
+    public sealed record Go(DateTimeOffset At, int Calls, DateTimeOffset Until, bool Opens = false, TimeSpan Spacing = default) : BudgetGrant;
 
     /// <summary>
     /// Ask again at <paramref name="Until"/>. Within <see cref="BudgetLedger.MaxWait"/> the invocation waits and asks again

@@ -73,20 +73,20 @@ public static partial class BudgetLedger
             return SpanOpening.Opens;
         }
 
-        var unanswered = rate.OpensWithOneCall && !state.OpeningAnswered && at < state.OpeningAt + OpeningPatience;
+        var unanswered = rate.Bursts && !state.OpeningAnswered && at < state.OpeningAt + OpeningPatience;
         return unanswered ? SpanOpening.Unanswered : SpanOpening.Open;
     }
 
     /// <summary>
     /// A new span opens at <paramref name="at"/>, and the rounds of reservations are anchored to it: a round is a span, so
-    /// the messages waiting for the next round come back when this span's calls stop counting. A long span opens with
-    /// this event's calls alone; a short one goes on as an open span.
+    /// the messages waiting for the next round come back when this span's calls stop counting. A span of bursts opens
+    /// with this event's calls alone; a paced one goes on at its pace.
     /// </summary>
     private static (BudgetState, BudgetGrant) Open(BudgetState state, BudgetAsk ask, int calls, int kept, DateTimeOffset at, BudgetRate rate)
     {
         var rolled = Roll(state, rate, at);
-        var opened = rolled with { OpeningAt = at, OpeningAnswered = !rate.OpensWithOneCall, Round = rolled.HasReservations ? at : rolled.Round };
-        if (!rate.OpensWithOneCall)
+        var opened = rolled with { OpeningAt = at, OpeningAnswered = !rate.Bursts, Round = rolled.HasReservations ? at : rolled.Round };
+        if (!rate.Bursts)
         {
             return Go(opened, ask, calls, kept, at, rate);
         }

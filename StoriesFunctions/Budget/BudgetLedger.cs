@@ -8,6 +8,10 @@ namespace StoriesFunctions.Budget;
 /// invocation waits in-process only for waits shorter than a queue round trip (<see cref="MaxWait"/>). Messages whose
 /// round has come go first; newcomers leave a round's reserved calls to them and join the back while others wait.
 /// <para>
+/// A short span is paced instead (<see cref="BudgetRate.Bursts"/>): one call every <see cref="BudgetRate.Interval"/>,
+/// waited for in-process up to <see cref="PacedMaxWait"/>, with the same log, reservations and pauses.
+/// </para>
+/// <para>
 /// A span of a long window opens with one call: the rest of the burst goes once Stories' answer to it showed how much of
 /// its window is left (<see cref="Opened"/>), so that a burst never runs into a window that someone else, or a window
 /// longer than assumed, has already filled. A 429 pauses every instance until its <c>Retry-After</c>, at most
@@ -29,6 +33,13 @@ public static partial class BudgetLedger
     /// delete: a shorter wait is cheaper where it is.
     /// </summary>
     public static readonly TimeSpan MaxWait = WakeEarly;
+
+    /// <summary>
+    /// Longest in-process wait for a slot of a paced (short) span, as before bursts. There the deployment sends at the
+    /// pace whenever anything waits, so a wait overlaps other invocations' work and costs little billed time; and slots
+    /// up to 5 s ahead keep enough messages in hand to fill the pace when each event takes long.
+    /// </summary>
+    public static readonly TimeSpan PacedMaxWait = TimeSpan.FromSeconds(5);
 
     /// <summary>A queue message can be hidden for at most 7 days; a longer schedule asks again when it comes back.</summary>
     public static readonly TimeSpan MaxQueueDelay = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
@@ -52,8 +63,9 @@ public static partial class BudgetLedger
             // A newcomer leaves the calls held in this round to the messages they are held for.
             var kept = ask.Scheduled ? 0 : state.Held;
             var at = state.Granted.EarliestRoom(calls + kept, rate.Burst, rate.Span, Latest(now, state.PausedUntil));
+            at = rate.Bursts ? at : Latest(at, state.NextSlot);
             var opening = Opening(state, at, rate);
-            if (at <= now + MaxWait || opening == SpanOpening.Unanswered)
+            if (at <= now + MaxWaitFor(rate) || opening == SpanOpening.Unanswered)
             {
                 return opening switch
                 {
@@ -66,8 +78,10 @@ public static partial class BudgetLedger
             if (ask.Scheduled)
             {
                 // Its calls were reserved when it first waited: it asks again, ahead of newcomers, when there is room if
-                // that comes with a span's opening burst, else when the next span opens (not each time a call frees).
-                var next = at < state.OpeningAt + OpeningPatience ? at : Latest(at, state.OpeningAt + rate.Span);
+                // that opens a span or comes with a span's opening burst (or the span is paced), else when the next span
+                // opens: not each time a call of a burst frees.
+                var withOpening = opening == SpanOpening.Opens || at < state.OpeningAt + OpeningPatience;
+                var next = !rate.Bursts || withOpening ? at : Latest(at, state.OpeningAt + rate.Span);
                 return (state, new BudgetGrant.Wait(Capped(next, now)));
             }
         }
@@ -81,9 +95,21 @@ public static partial class BudgetLedger
         return Reserve(state, ask, rate, now);
     }
 
-    /// <summary>This event's calls, and the calls its message asked ahead as far as the span has room at <paramref name="at"/>.</summary>
+    /// <summary>The longest in-process wait: <see cref="MaxWait"/> where calls burst, <see cref="PacedMaxWait"/> where they are paced.</summary>
+    public static TimeSpan MaxWaitFor(BudgetRate rate) => rate.Bursts ? MaxWait : PacedMaxWait;
+
+    /// <summary>
+    /// This event's calls, and in a burst the calls its message asked ahead as far as the span has room at
+    /// <paramref name="at"/>; in a paced span, this event's calls in their slots.
+    /// </summary>
     private static (BudgetState, BudgetGrant) Go(BudgetState state, BudgetAsk ask, int calls, int kept, DateTimeOffset at, BudgetRate rate)
     {
+        if (!rate.Bursts)
+        {
+            var paced = state with { Granted = state.Granted.Add(at, calls, rate.Span), NextSlot = at + (rate.Interval * calls), Held = ask.Scheduled ? Math.Max(0, state.Held - calls) : state.Held };
+            return (paced, new BudgetGrant.Go(at, calls, at, Spacing: rate.Interval));
+        }
+
         var room = rate.Burst - kept - state.Granted.CallsAfter(at - rate.Span);
         var granted = Math.Clamp(ask.Ahead, calls, Math.Max(calls, room));
         var held = ask.Scheduled ? Math.Max(0, state.Held - granted) : state.Held;

@@ -35,13 +35,16 @@ public sealed record BudgetRate(int Limit, TimeSpan Window, string Source)
     public TimeSpan Credit => Margin / 2;
 
     /// <summary>
-    /// Whether a span opens with one call whose answer the rest of the burst waits for (<see cref="BudgetLedger.Opened"/>):
-    /// for spans of 10 s or more, where that round trip costs under a few percent of the span, and a burst refused by a
-    /// window someone else filled would cost more.
+    /// Whether calls go in bursts: for spans of 10 s or more. There a burst saves what Flex Consumption bills while an
+    /// instance waits between calls, and a span opens with one call whose answer the rest of the burst waits for
+    /// (<see cref="BudgetLedger.Opened"/>): a round trip that costs a few percent of the span at most. In a shorter window
+    /// a burst drains no sooner and saves next to nothing (an instance is billed at least a second per period), while
+    /// calls sent at once by busy invocations reach Stories spread out, some in the next window with the next burst: such
+    /// spans are paced, one call every <see cref="Interval"/>, as before bursts.
     /// </summary>
-    public bool OpensWithOneCall => Span >= TimeSpan.FromSeconds(10);
+    public bool Bursts => Span >= TimeSpan.FromSeconds(10);
 
-    /// <summary>The average time per call, at the long-run rate: for drain estimates.</summary>
+    /// <summary>The average time per call at the long-run rate: the pace of a short span, and drain estimates.</summary>
     public TimeSpan Interval => Span / Burst;
 
     public double CallsPerSecond => Burst / Span.TotalSeconds;

@@ -7,7 +7,8 @@ namespace StoriesFunctions.Budget;
 /// <see cref="Held"/> calls in the round that began at <see cref="Round"/>, kept from newcomers until the round ends, and
 /// <see cref="Queued"/> calls in the rounds after it. <see cref="PausedUntil"/> is the end of a pause Stories asked for
 /// with a 429. <see cref="OpeningAt"/> is when the call that opened the current span was granted, and
-/// <see cref="OpeningAnswered"/> whether Stories' answer to it has been reported.
+/// <see cref="OpeningAnswered"/> whether Stories' answer to it has been reported. <see cref="NextSlot"/> is the first free
+/// slot of a paced span (<see cref="BudgetRate.Bursts"/> false).
 /// </summary>
 public sealed record BudgetState(
     int? LearnedLimit,
@@ -18,7 +19,8 @@ public sealed record BudgetState(
     DateTimeOffset PausedUntil,
     BacklogMarks Marks,
     DateTimeOffset OpeningAt = default,
-    bool OpeningAnswered = false)
+    bool OpeningAnswered = false,
+    DateTimeOffset NextSlot = default)
 {
     public static readonly BudgetState Empty = new(null, GrantLog.None, DateTimeOffset.MinValue, 0, 0, DateTimeOffset.MinValue, BacklogMarks.None, DateTimeOffset.MinValue);
 

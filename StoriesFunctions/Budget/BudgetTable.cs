@@ -79,10 +79,11 @@ public sealed class BudgetTable(TableServiceClient service, IOptions<StoriesOpti
         ["Marks"] = state.Marks.ToString(),
         ["OpeningAt"] = Stored(state.OpeningAt),
         ["OpeningAnswered"] = state.OpeningAnswered,
+        ["NextSlot"] = Stored(state.NextSlot),
     };
 
-    // A row written before the burst budget (NextSlot, ScheduledUntil) reads as one with nothing granted or reserved:
-    // its waiting messages come back when they were told, and go first as scheduled ones.
+    // A row written before the burst budget reads as one with nothing granted or reserved (its NextSlot still paces a
+    // short span): its waiting messages come back when they were told, and go first as scheduled ones.
     private static BudgetState FromEntity(TableEntity entity) => new(
         entity.GetInt32("LearnedLimit"),
         GrantLog.Parse(entity.GetString("Granted")),
@@ -92,7 +93,8 @@ public sealed class BudgetTable(TableServiceClient service, IOptions<StoriesOpti
         entity.GetDateTimeOffset("PausedUntil") ?? DateTimeOffset.MinValue,
         BacklogMarks.Parse(entity.GetString("Marks")),
         entity.GetDateTimeOffset("OpeningAt") ?? DateTimeOffset.MinValue,
-        entity.GetBoolean("OpeningAnswered") ?? false);
+        entity.GetBoolean("OpeningAnswered") ?? false,
+        entity.GetDateTimeOffset("NextSlot") ?? DateTimeOffset.MinValue);
 
     // Table storage keeps dates from 1601 on; the empty state's MinValue is stored as that.
     private static DateTimeOffset Stored(DateTimeOffset at) =>

@@ -90,9 +90,11 @@ public sealed class EventDelivery(
                 break;
         }
 
+        var slot = grant.At;
         if (mapping.User is { } user && !claim.UserDone)
         {
             var upsert = await SendAsync(user).ConfigureAwait(false);
+            slot += grant.Spacing;
             if (!upsert.IsSuccess)
             {
                 await claims.ReleaseAsync(claim).ConfigureAwait(false);
@@ -112,13 +114,16 @@ public sealed class EventDelivery(
         }
 
         // A lease that could end during the post would let a copy post it too: only a lease that covers the call is used.
-        if (claim.HeldUntil < time.GetUtcNow() + _call)
+        var now = time.GetUtcNow();
+        if (claim.HeldUntil < (slot > now ? slot : now) + _call)
         {
             await claims.ReleaseAsync(claim).ConfigureAwait(false);
             await ReportOpeningAsync(null, opened).ConfigureAwait(false);
             return new DeliveryOutcome(DeliveryResult.StorageDown, type, "our storage could not renew the claim before the event's post", null);
         }
 
+        // A paced span's second call takes the next slot; a burst's goes at once. Past the claim, the token is not used.
+        await WaitForAsync(slot, CancellationToken.None).ConfigureAwait(false);
         var posted = await SendAsync(mapping.Event).ConfigureAwait(false);
         if (posted.IsSuccess)
         {
@@ -133,7 +138,7 @@ public sealed class EventDelivery(
         return await OutcomeAsync(item, posted, type, opened).ConfigureAwait(false);
     }
 
-    /// <summary>Waits until <paramref name="at"/>: at most <see cref="BudgetLedger.MaxWait"/>, as the budget answered no later.</summary>
+    /// <summary>Waits until <paramref name="at"/>: no longer than the budget's longest in-process wait (<see cref="BudgetLedger.MaxWaitFor"/>).</summary>
     private async Task WaitForAsync(DateTimeOffset at, CancellationToken cancellationToken)
     {
         var wait = at - time.GetUtcNow();

@@ -84,7 +84,7 @@ internal sealed partial class BudgetSimulation
             {
                 if (call + 1 < message.Events[index].Calls)
                 {
-                    Send(index, grant, call + 1, round);
+                    sim.At(grant.At + (grant.Spacing * (call + 1)), () => Send(index, grant, call + 1, round));
                 }
                 else
                 {
