@@ -71,6 +71,16 @@ public class BudgetLedgerPacedTests
     }
 
     [Test]
+    public void Ask_NewcomerBehindReservedCalls_ComesBackAtItsOwnSlotNotTheRoundsStart()
+    {
+        var backlog = BudgetState.Empty with { NextSlot = Now + TimeSpan.FromSeconds(6), OpeningAt = Now, OpeningAnswered = true, Round = Now, Queued = 30 };
+
+        var (_, grant) = BudgetLedger.Ask(backlog, Ask(), Rate, Now);
+
+        Assert.That(grant, Is.EqualTo(new BudgetGrant.Wait(Now + Rate.Span + (Rate.Interval * 30), Reserved: true)), "thirty slots after the next round begins");
+    }
+
+    [Test]
     public void MaxWaitFor_PacedOrBursts_FiveSecondsOrTheQueueRoundTrip() =>
         Assert.That(
             (BudgetLedger.MaxWaitFor(Rate), BudgetLedger.MaxWaitFor(new BudgetRate(300, TimeSpan.FromMinutes(1), "default"))),

@@ -40,6 +40,14 @@ public static partial class BudgetLedger
         return state with { Round = state.Round + (rate.Span * rounds), Held = held, Queued = state.Queued - skipped - held };
     }
 
+    /// <summary>
+    /// When the reserved call at <paramref name="position"/> (counted from the next round) is due: when its round begins
+    /// in a burst; in a paced span, at its own slot of the round, one <see cref="BudgetRate.Interval"/> after the last.
+    /// </summary>
+    private static DateTimeOffset Due(BudgetState state, int position, BudgetRate rate) => rate.Bursts
+        ? state.Round + (rate.Span * (1 + (position / rate.Burst)))
+        : state.Round + rate.Span + (rate.Interval * position);
+
     /// <summary>Calls for this event and the rest of its message, at the back of the rounds: it comes back when the first is due.</summary>
     private static (BudgetState, BudgetGrant) Reserve(BudgetState state, BudgetAsk ask, BudgetRate rate, DateTimeOffset now)
     {
@@ -53,8 +61,7 @@ public static partial class BudgetLedger
         }
 
         var queued = state.Queued + reserve;
-        var comes = state.Round + (rate.Span * (1 + (state.Queued / rate.Burst)));
-        var goes = state.Round + (rate.Span * (1 + ((queued - 1) / rate.Burst)));
+        var (comes, goes) = (Due(state, state.Queued, rate), Due(state, queued - 1, rate));
         var marks = state.Marks.Add(goes, ask.OldestReceivedAt, now, rate.Window);
         return (state with { Queued = queued, Marks = marks }, new BudgetGrant.Wait(Capped(Latest(comes, state.PausedUntil), now), Reserved: true));
     }
