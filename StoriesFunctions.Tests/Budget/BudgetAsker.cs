@@ -13,8 +13,9 @@ namespace StoriesFunctions.Tests.Budget;
 /// <summary>
 /// One instance of a deployment in a process of its own, for <see cref="BudgetRowUnderProcessesTests"/>: a real
 /// <see cref="StoriesBudget"/> over a real <see cref="BudgetTable"/>, with <c>askers</c> invocations asking for slots in
-/// a loop for <c>seconds</c> once told to go. An invocation told Go waits for its slots as a real one would; one told Wait
-/// comes back when its message would (<see cref="BudgetLedger.WakeEarly"/> before its slots) and asks as scheduled.
+/// a loop for <c>seconds</c> once told to go. An invocation told Go waits for its grant's time as a real one would (and
+/// answers for a span's opening call at once); one told Wait waits in-process when the wait is short, else comes back
+/// when its message would (<see cref="BudgetLedger.WakeEarly"/> before its round) and asks as scheduled.
 /// Says <c>ready</c> on standard output when warmed up, starts on a line from standard input (so that processes that
 /// start slowly do not shorten the time they ask together), and ends by writing an <see cref="AskerReport"/> as JSON.
 /// </summary>
@@ -56,10 +57,11 @@ internal static class BudgetAsker
                 var grant = await budget.AskAsync(ask, CancellationToken.None);
                 run.LatenciesMs.Add(watch.Elapsed.TotalMilliseconds);
                 run.AskedAt.Add(ask.OldestReceivedAt.UtcTicks);
-                (scheduled, var idle) = grant is BudgetGrant.Go go
-                    ? (false, Record(run, go, calls))
-                    : (true, Until(((BudgetGrant.Wait)grant).Until - BudgetLedger.WakeEarly));
-                run.Waits += scheduled ? 1 : 0;
+                var wait = grant as BudgetGrant.Wait;
+                (scheduled, var idle) = wait is null ? (false, await RecordAsync(budget, run, (BudgetGrant.Go)grant))
+                    : Until(wait.Until) <= BudgetLedger.MaxWait ? (scheduled || wait.Reserved, Until(wait.Until))
+                    : (true, Until(wait.Until - BudgetLedger.WakeEarly));
+                run.Waits += grant is BudgetGrant.Wait ? 1 : 0;
                 await Task.Delay(Min(idle, Until(end)));
             }
             catch (Exception ex)
@@ -71,11 +73,16 @@ internal static class BudgetAsker
         return run;
     }
 
-    /// <summary>The granted slots, and how long the invocation waits to send in them.</summary>
-    private static TimeSpan Record(Run run, BudgetGrant.Go go, int calls)
+    /// <summary>The granted calls (all counted at the grant's time), and how long the invocation waits to send them.</summary>
+    private static async Task<TimeSpan> RecordAsync(StoriesBudget budget, Run run, BudgetGrant.Go go)
     {
-        run.Slots.AddRange(Enumerable.Range(0, calls).Select(c => (go.At + (c * go.Interval)).UtcTicks));
-        return Until(go.At + ((calls - 1) * go.Interval));
+        run.Slots.AddRange(Enumerable.Repeat(go.At.UtcTicks, go.Calls));
+        if (go.Opens)
+        {
+            await budget.ReportOpeningAsync(go.At, new StoriesResponse(System.Net.HttpStatusCode.Created, null, null, null), CancellationToken.None);
+        }
+
+        return Until(go.At);
     }
 
     private static TimeSpan Until(DateTimeOffset at) => at > DateTimeOffset.UtcNow ? at - DateTimeOffset.UtcNow : TimeSpan.Zero;

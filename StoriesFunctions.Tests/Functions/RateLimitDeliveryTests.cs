@@ -34,7 +34,7 @@ public class RateLimitDeliveryTests
             Assert.That(created, Is.Unique.And.Count.EqualTo(30));
             Assert.That(await forwarder.DeadLettersAsync(), Is.Empty, "waiting for budget used no attempt");
             Assert.That(stories.RateLimit.Refused, Is.LessThanOrEqualTo(1));
-            Assert.That(took, Is.GreaterThan(TimeSpan.FromSeconds(2)), "paced, not sent in a burst");
+            Assert.That(took, Is.GreaterThan(TimeSpan.FromSeconds(2)), "a one-second window is paced, not sent in bursts");
         });
     }
 

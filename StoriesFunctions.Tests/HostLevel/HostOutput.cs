@@ -11,6 +11,7 @@ public sealed partial class HostOutput
 
     private readonly Lock gate = new();
     private readonly List<string> lines = [];
+    private readonly List<DateTimeOffset> arrivals = [];
     private readonly List<(string Text, int After, TaskCompletionSource<string> Found)> waiters = [];
 
     /// <summary>A snapshot of every line so far.</summary>
@@ -137,6 +138,30 @@ public sealed partial class HostOutput
     [System.Text.RegularExpressions.GeneratedRegex(@"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+(\.\d+)?")]
     private static partial System.Text.RegularExpressions.Regex Masked();
 
+    /// <summary>
+    /// The invocations of function <paramref name="name"/> that ended so far, from the host's
+    /// <c>Executed 'Functions.{name}' (…, Duration=…ms)</c> lines: each ends when its line arrived and began its duration
+    /// earlier. Needs the host's <c>Function</c> category at Information (<see cref="HostCluster.CommonSettings"/>).
+    /// </summary>
+    public Support.InvocationTime Invocations(string name)
+    {
+        var executed = $"Executed 'Functions.{name}' (";
+        lock (gate)
+        {
+            var ended = lines.Select((line, i) => (Line: line, At: arrivals[i]))
+                .Where(l => l.Line.Contains(executed, StringComparison.Ordinal))
+                .Select(l => (Instance: 0, Start: l.At - Duration(l.Line), End: l.At));
+            return Support.InvocationTime.Of(ended);
+        }
+    }
+
+    private static TimeSpan Duration(string line)
+    {
+        var at = line.LastIndexOf("Duration=", StringComparison.Ordinal) + "Duration=".Length;
+        var end = line.IndexOf("ms", at, StringComparison.Ordinal);
+        return TimeSpan.FromMilliseconds(double.Parse(line.AsSpan(at, end - at), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <inheritdoc />
     public override string ToString() => string.Join(Environment.NewLine, Lines);
 
@@ -155,6 +180,7 @@ public sealed partial class HostOutput
             }
 
             lines.Add(line);
+            arrivals.Add(DateTimeOffset.UtcNow);
             int index = lines.Count - 1;
             foreach (var waiter in waiters.Where(w => index >= w.After && line.Contains(w.Text, StringComparison.Ordinal)))
             {

@@ -47,7 +47,7 @@ public sealed class Backlog(EventQueue queue, StoriesBudget budget, DeliveryHist
         }
 
         var age = oldest is { } at && at < now ? now - at : TimeSpan.Zero;
-        var drain = (state.DrainedAt(now) - now) + (rate.Interval * visibleEvents);
+        var drain = (state.DrainedAt(rate, now) - now) + (rate.Interval * visibleEvents);
         return new BacklogFigures(properties.Value.ApproximateMessagesCount, age, drain, rate);
     }
 

@@ -11,7 +11,7 @@ internal static class BudgetBackoff
     /// <summary>The first wait: a few table round trips, so two writers that collided once usually pass the next time.</summary>
     public static readonly TimeSpan First = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>The longest wait: short against the in-process wait for a slot (<see cref="BudgetLedger.MaxWait"/>).</summary>
+    /// <summary>The longest wait: short against the longest in-process wait for a grant (<see cref="BudgetLedger.MaxWait"/>).</summary>
     public static readonly TimeSpan Longest = TimeSpan.FromSeconds(1);
 
     /// <summary>

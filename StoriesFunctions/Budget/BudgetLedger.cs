@@ -1,50 +1,45 @@
 namespace StoriesFunctions.Budget;
 
-/// <summary>What an event asks of the budget: slots for its calls now, and what its message needs if it must wait.</summary>
-/// <param name="Calls">Stories calls this event makes (2 for an identify with Sync Users).</param>
-/// <param name="Reserve">Calls of this event and the rest of its message: reserved on the schedule if it must wait.</param>
-/// <param name="Scheduled">The message already waited for slots reserved for it: it goes now, ahead of newer ones.</param>
-/// <param name="OldestReceivedAt">When the oldest of those events was received, for the backlog's age.</param>
-public readonly record struct BudgetAsk(int Calls, int Reserve, bool Scheduled, DateTimeOffset OldestReceivedAt);
-
-/// <summary>The budget's answer: send now-ish, or wait in the queue until slots reserved for the message come up.</summary>
-public abstract record BudgetGrant
-{
-    private BudgetGrant()
-    {
-    }
-
-    /// <summary>Send the first call at <paramref name="At"/> and each further one <paramref name="Interval"/> later.</summary>
-    public sealed record Go(DateTimeOffset At, TimeSpan Interval) : BudgetGrant;
-
-    /// <summary>Slots for the whole rest of the message are reserved from <paramref name="Until"/>: wait in the queue till then.</summary>
-    public sealed record Wait(DateTimeOffset Until) : BudgetGrant;
-}
-
 /// <summary>
 /// The budget's arithmetic, with no I/O: the same code decides in every instance, in the tests and in the 40-instance
-/// simulation. A call may wait in-process only <see cref="MaxWait"/> for its slot; past that, the message goes back to
-/// the queue with its slots reserved at the end of the schedule, so that it comes back once, when they are due, instead
-/// of polling for budget. Newcomers join the back of a schedule that has not drained; messages whose slots are due go
-/// first. A pause (429) moves every free slot past its end; it lasts at most <see cref="MaxPause"/>.
+/// simulation. A call goes at once while the sliding span has room (<see cref="GrantLog"/>, <see cref="BudgetRate"/>),
+/// together with the rest of its message's calls as far as the room goes. When the span is full, the message goes back
+/// to the queue with its calls reserved in the next rounds with room, and comes back once, when its round begins; an
+/// invocation waits in-process only for waits shorter than a queue round trip (<see cref="MaxWait"/>). Messages whose
+/// round has come go first; newcomers leave a round's reserved calls to them and join the back while others wait.
 /// <para>
-/// The schedule is planned at a pace (<see cref="BudgetState.PlannedInterval"/>). When the limit changes (learned from
-/// Stories or set), the next ask re-plans it (<see cref="Replan"/>): calls already granted keep their slots, the next free
-/// slot follows the last of them at the new pace, and the calls reserved for waiting messages are re-spaced at the new
-/// pace from there, so newcomers join a schedule as long as the new pace makes it, and a message back for its slots
-/// takes them at the new pace. A raised limit applies at once; a lowered one stretches what waits.
+/// A short span is paced instead (<see cref="BudgetRate.Bursts"/>): one call every <see cref="BudgetRate.Interval"/>,
+/// waited for in-process up to <see cref="PacedMaxWait"/>, with the same log, reservations and pauses.
+/// </para>
+/// <para>
+/// A span of a long window opens with one call: the rest of the burst goes once Stories' answer to it showed how much of
+/// its window is left (<see cref="Opened"/>), so that a burst never runs into a window that someone else, or a window
+/// longer than assumed, has already filled. A 429 pauses every instance until its <c>Retry-After</c>, at most
+/// <see cref="MaxPause"/>. A changed limit applies at the next ask: the log and the reservations are counts of calls,
+/// and the rounds are re-cut at the new burst and span.
 /// </para>
 /// </summary>
-public static class BudgetLedger
+public static partial class BudgetLedger
 {
-    /// <summary>Longest in-process wait for a slot: short against the 30 s visibility and the invocation budget.</summary>
-    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
-
     /// <summary>
-    /// How much sooner than its slots a waiting message becomes visible again: the host notices it up to
+    /// How much sooner than its round a waiting message becomes visible again: the host notices it up to
     /// <c>maxPollingInterval</c> (2 s in host.json) late, and a message already in hand waits out the rest in-process.
     /// </summary>
     public static readonly TimeSpan WakeEarly = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Longest in-process wait. A wait sent to the queue instead still costs up to <see cref="WakeEarly"/> in-process on
+    /// the way back (the message shows early and its invocation waits out the rest), plus a queue write, a get and a
+    /// delete: a shorter wait is cheaper where it is.
+    /// </summary>
+    public static readonly TimeSpan MaxWait = WakeEarly;
+
+    /// <summary>
+    /// Longest in-process wait for a slot of a paced (short) span, as before bursts. There the deployment sends at the
+    /// pace whenever anything waits, so a wait overlaps other invocations' work and costs little billed time; and slots
+    /// up to 5 s ahead keep enough messages in hand to fill the pace when each event takes long.
+    /// </summary>
+    public static readonly TimeSpan PacedMaxWait = TimeSpan.FromSeconds(5);
 
     /// <summary>A queue message can be hidden for at most 7 days; a longer schedule asks again when it comes back.</summary>
     public static readonly TimeSpan MaxQueueDelay = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
@@ -56,66 +51,78 @@ public static class BudgetLedger
     /// </summary>
     public static readonly TimeSpan MaxPause = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long a message waits, reserving nothing, while the limit is only assumed: the first answer states it.</summary>
+    public static readonly TimeSpan GuessedLimitWait = TimeSpan.FromSeconds(5);
+
     public static (BudgetState State, BudgetGrant Grant) Ask(BudgetState asked, BudgetAsk ask, BudgetRate rate, DateTimeOffset now)
     {
-        var interval = rate.Interval;
-        var state = Replan(asked, interval, now);
-        var free = Latest(state.NextSlot, now, state.PausedUntil);
-        var queuedAhead = !ask.Scheduled && state.ScheduledUntil > now + MaxWait;
-        if (!queuedAhead && free <= now + MaxWait)
+        var state = Roll(TakeBack(asked, ask, rate), rate, now);
+        var calls = Math.Clamp(ask.Calls, 1, rate.Burst);
+        if (ask.Scheduled || state.Queued == 0)
         {
-            var next = free + (interval * Math.Max(ask.Calls, 1));
-            var scheduled = ask.Scheduled ? state.ScheduledUntil : Latest(state.ScheduledUntil, next, next);
-            return (state with { NextSlot = next, ScheduledUntil = scheduled }, new BudgetGrant.Go(free, interval));
+            // A newcomer leaves the calls held in this round to the messages they are held for.
+            var kept = ask.Scheduled ? 0 : state.Held;
+            var at = state.Granted.EarliestRoom(calls + kept, rate.Burst, rate.Span, Latest(now, state.PausedUntil));
+            at = rate.Bursts ? at : Latest(at, state.NextSlot);
+            var opening = Opening(state, at, rate);
+            if (at <= now + MaxWaitFor(rate) || opening == SpanOpening.Unanswered)
+            {
+                return opening switch
+                {
+                    SpanOpening.Opens => Open(state, ask, calls, kept, at, rate),
+                    SpanOpening.Unanswered => (state, new BudgetGrant.Wait(Earliest(Latest(now, state.OpeningAt) + OpeningRecheck, now + MaxWait))),
+                    SpanOpening.Open => Go(state, ask, calls, kept, at, rate),
+                };
+            }
+
+            if (ask.Scheduled)
+            {
+                // Its calls were reserved when it first waited: it asks again, ahead of newcomers, when there is room if
+                // that opens a span or comes with a span's opening burst (or the span is paced), else when the next span
+                // opens: not each time a call of a burst frees.
+                var withOpening = opening == SpanOpening.Opens || at < state.OpeningAt + OpeningPatience;
+                var next = !rate.Bursts || withOpening ? at : Latest(at, state.OpeningAt + rate.Span);
+                return (state, new BudgetGrant.Wait(Capped(next, now)));
+            }
         }
 
         if (rate.IsAssumed)
         {
-            // No promise far ahead on a guessed limit: the first answer from Stories states it, within seconds.
-            return (asked, new BudgetGrant.Wait(now + MaxWait));
+            // No promise far ahead on a guessed limit: the first answer from Stories states it.
+            return (asked, new BudgetGrant.Wait(now + GuessedLimitWait));
         }
 
-        var start = Latest(state.ScheduledUntil, free, free);
-        var until = start + (interval * Math.Max(ask.Reserve, 1));
-        var marks = state.Marks.Add(until, ask.OldestReceivedAt, now, rate.Window);
-        var wakeAt = start - now > MaxQueueDelay ? now + MaxQueueDelay : start;
-        return (state with { ScheduledUntil = until, Marks = marks }, new BudgetGrant.Wait(wakeAt));
+        return Reserve(state, ask, rate, now);
     }
 
-    /// <summary>Stories refused a call until <paramref name="until"/>: no instance sends before then, nor past <see cref="MaxPause"/>.</summary>
-    public static BudgetState Pause(BudgetState state, DateTimeOffset until, DateTimeOffset now)
-    {
-        until = until - now > MaxPause ? now + MaxPause : until;
-        return until <= state.PausedUntil ? state : state with { PausedUntil = until, NextSlot = Latest(state.NextSlot, until, until) };
-    }
+    /// <summary>The longest in-process wait: <see cref="MaxWait"/> where calls burst, <see cref="PacedMaxWait"/> where they are paced.</summary>
+    public static TimeSpan MaxWaitFor(BudgetRate rate) => rate.Bursts ? MaxWait : PacedMaxWait;
 
     /// <summary>
-    /// The schedule re-spaced at a new pace (<paramref name="interval"/>) from <paramref name="now"/> on. The last call
-    /// granted sits one old interval before <see cref="BudgetState.NextSlot"/> and keeps its slot: the next free one is a
-    /// new interval after it, so the calls keep at least the new spacing. The calls reserved between there and
-    /// <see cref="BudgetState.ScheduledUntil"/> are as many as before, spaced at the new pace. A pause is not shortened.
+    /// This event's calls, and in a burst the calls its message asked ahead as far as the span has room at
+    /// <paramref name="at"/>; in a paced span, this event's calls in their slots.
     /// </summary>
-    public static BudgetState Replan(BudgetState state, TimeSpan interval, DateTimeOffset now)
+    private static (BudgetState, BudgetGrant) Go(BudgetState state, BudgetAsk ask, int calls, int kept, DateTimeOffset at, BudgetRate rate)
     {
-        var old = state.PlannedInterval;
-        if (old == interval || old <= TimeSpan.Zero)
+        if (!rate.Bursts)
         {
-            return old == interval ? state : state with { PlannedInterval = interval };
+            var paced = state with { Granted = state.Granted.Add(at, calls, rate.Span), NextSlot = at + (rate.Interval * calls), Held = ask.Scheduled ? Math.Max(0, state.Held - calls) : state.Held };
+            return (paced, new BudgetGrant.Go(at, calls, at, Spacing: rate.Interval));
         }
 
-        var next = state.NextSlot > now ? state.NextSlot - old + interval : state.NextSlot;
-        var (from, to) = (Latest(state.NextSlot, now, state.PausedUntil), Latest(next, now, state.PausedUntil));
-        var scheduled = state.ScheduledUntil > from ? to + ((state.ScheduledUntil - from) * (interval / old)) : state.ScheduledUntil;
-        return state with { NextSlot = next, ScheduledUntil = scheduled, PlannedInterval = interval };
+        var room = rate.Burst - kept - state.Granted.CallsAfter(at - rate.Span);
+        var granted = Math.Clamp(ask.Ahead, calls, Math.Max(calls, room));
+        var held = ask.Scheduled ? Math.Max(0, state.Held - granted) : state.Held;
+        return (state with { Granted = state.Granted.Add(at, granted, rate.Span), Held = held }, new BudgetGrant.Go(at, granted, at + rate.Credit));
     }
 
-    /// <summary>Stories stated its limit: remembered for every instance.</summary>
-    public static BudgetState Learn(BudgetState state, int limit) =>
-        limit < 1 || state.LearnedLimit == limit ? state : state with { LearnedLimit = limit };
+    /// <summary>Calls a message was granted and will not send (its credit ran out): no longer counted.</summary>
+    private static BudgetState TakeBack(BudgetState state, BudgetAsk ask, BudgetRate rate) =>
+        ask.Unused <= 0 ? state : state with { Granted = state.Granted.Remove(ask.UnusedAt, ask.Unused, rate.Credit) };
 
-    private static DateTimeOffset Latest(DateTimeOffset a, DateTimeOffset b, DateTimeOffset c)
-    {
-        var ab = a > b ? a : b;
-        return ab > c ? ab : c;
-    }
+    private static DateTimeOffset Capped(DateTimeOffset at, DateTimeOffset now) => at - now > MaxQueueDelay ? now + MaxQueueDelay : at;
+
+    private static DateTimeOffset Latest(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static DateTimeOffset Earliest(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

@@ -2,50 +2,40 @@ namespace StoriesFunctions.Budget;
 
 /// <summary>
 /// The deployment's one budget for Stories calls, as kept in one table row that every instance reads and writes with
-/// ETag concurrency. Time is cut into slots <see cref="BudgetRate.Interval"/> apart: <see cref="NextSlot"/> is the first
-/// free one (GCRA's "theoretical arrival time"), <see cref="ScheduledUntil"/> the end of the slots already promised to
-/// messages waiting in the queue, <see cref="PausedUntil"/> the end of a pause Stories asked for with a 429.
-/// <see cref="PlannedInterval"/> is the slot spacing those were planned at (zero until the first plan), so that a
-/// change of limit re-plans them (<see cref="BudgetLedger.Replan"/>).
+/// ETag concurrency. <see cref="Granted"/> holds the calls granted over the last span (a sliding log: any span holds at
+/// most <see cref="BudgetRate.Burst"/>). Messages waiting in the queue have calls reserved in rounds one span apart:
+/// <see cref="Held"/> calls in the round that began at <see cref="Round"/>, kept from newcomers until the round ends, and
+/// <see cref="Queued"/> calls in the rounds after it. <see cref="PausedUntil"/> is the end of a pause Stories asked for
+/// with a 429. <see cref="OpeningAt"/> is when the call that opened the current span was granted, and
+/// <see cref="OpeningAnswered"/> whether Stories' answer to it has been reported. <see cref="NextSlot"/> is the first free
+/// slot of a paced span (<see cref="BudgetRate.Bursts"/> false).
 /// </summary>
 public sealed record BudgetState(
     int? LearnedLimit,
-    DateTimeOffset NextSlot,
-    DateTimeOffset ScheduledUntil,
+    GrantLog Granted,
+    DateTimeOffset Round,
+    int Held,
+    int Queued,
     DateTimeOffset PausedUntil,
     BacklogMarks Marks,
-    TimeSpan PlannedInterval = default)
+    DateTimeOffset OpeningAt = default,
+    bool OpeningAnswered = false,
+    DateTimeOffset NextSlot = default)
 {
-    public static readonly BudgetState Empty = new(null, DateTimeOffset.MinValue, DateTimeOffset.MinValue, DateTimeOffset.MinValue, BacklogMarks.None);
+    public static readonly BudgetState Empty = new(null, GrantLog.None, DateTimeOffset.MinValue, 0, 0, DateTimeOffset.MinValue, BacklogMarks.None, DateTimeOffset.MinValue);
 
-    /// <summary>When the last slot promised so far will have gone: now, if nothing waits.</summary>
-    public DateTimeOffset DrainedAt(DateTimeOffset now)
+    /// <summary>Whether calls are reserved for messages waiting in the queue.</summary>
+    public bool HasReservations => Held + Queued > 0;
+
+    /// <summary>When the round holding the last reserved call begins: now, if nothing waits.</summary>
+    public DateTimeOffset DrainedAt(BudgetRate rate, DateTimeOffset now)
     {
-        var end = NextSlot > ScheduledUntil ? NextSlot : ScheduledUntil;
+        if (!HasReservations)
+        {
+            return now;
+        }
+
+        var end = Round + (rate.Span * Math.Ceiling(Queued / (double)rate.Burst));
         return end > now ? end : now;
     }
-}
-
-/// <summary>
-/// The pace that holds the deployment under Stories' limit: <see cref="Pace"/> of <c>limit ÷ window</c>, one call per
-/// <see cref="Interval"/>. Evenly spaced calls keep any window, wherever it starts, under the limit, so Laravel's fixed
-/// window (which starts at the first call after the last one ended) never sees more than the limit.
-/// </summary>
-public sealed record BudgetRate(int Limit, TimeSpan Window, string Source)
-{
-    /// <summary>The share of the limit we use: the rest absorbs calls that arrive late or bunched by the network.</summary>
-    public const double Pace = 0.95;
-
-    public TimeSpan Interval => Window / (Limit * Pace);
-
-    public double CallsPerSecond => Limit * Pace / Window.TotalSeconds;
-
-    /// <summary>Neither set nor stated by Stories yet: the first answer will tell.</summary>
-    public bool IsAssumed => Source == "default";
-
-    /// <summary>The operator's setting wins; else what Stories' headers said; else Stories' known 300 a minute.</summary>
-    public static BudgetRate Of(BudgetState state, Stories.StoriesRateLimit? configured) =>
-        configured is not null ? new(configured.Limit, configured.Window, "setting")
-        : state.LearnedLimit is { } learned ? new(learned, Stories.StoriesRateLimit.DefaultWindow, "X-RateLimit-Limit")
-        : new(Stories.StoriesRateLimit.StoriesDefault.Limit, Stories.StoriesRateLimit.StoriesDefault.Window, "default");
 }

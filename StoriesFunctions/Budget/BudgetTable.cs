@@ -71,20 +71,30 @@ public sealed class BudgetTable(TableServiceClient service, IOptions<StoriesOpti
     private TableEntity ToEntity(BudgetState state) => new(Partition, _row)
     {
         ["LearnedLimit"] = state.LearnedLimit,
-        ["NextSlot"] = Stored(state.NextSlot),
-        ["ScheduledUntil"] = Stored(state.ScheduledUntil),
+        ["Granted"] = state.Granted.ToString(),
+        ["Round"] = Stored(state.Round),
+        ["Held"] = state.Held,
+        ["Queued"] = state.Queued,
         ["PausedUntil"] = Stored(state.PausedUntil),
         ["Marks"] = state.Marks.ToString(),
-        ["PlannedInterval"] = state.PlannedInterval.Ticks,
+        ["OpeningAt"] = Stored(state.OpeningAt),
+        ["OpeningAnswered"] = state.OpeningAnswered,
+        ["NextSlot"] = Stored(state.NextSlot),
     };
 
+    // A row written before the burst budget reads as one with nothing granted or reserved (its NextSlot still paces a
+    // short span): its waiting messages come back when they were told, and go first as scheduled ones.
     private static BudgetState FromEntity(TableEntity entity) => new(
         entity.GetInt32("LearnedLimit"),
-        entity.GetDateTimeOffset("NextSlot") ?? DateTimeOffset.MinValue,
-        entity.GetDateTimeOffset("ScheduledUntil") ?? DateTimeOffset.MinValue,
+        GrantLog.Parse(entity.GetString("Granted")),
+        entity.GetDateTimeOffset("Round") ?? DateTimeOffset.MinValue,
+        entity.GetInt32("Held") ?? 0,
+        entity.GetInt32("Queued") ?? 0,
         entity.GetDateTimeOffset("PausedUntil") ?? DateTimeOffset.MinValue,
         BacklogMarks.Parse(entity.GetString("Marks")),
-        TimeSpan.FromTicks(entity.GetInt64("PlannedInterval") ?? 0));
+        entity.GetDateTimeOffset("OpeningAt") ?? DateTimeOffset.MinValue,
+        entity.GetBoolean("OpeningAnswered") ?? false,
+        entity.GetDateTimeOffset("NextSlot") ?? DateTimeOffset.MinValue);
 
     // Table storage keeps dates from 1601 on; the empty state's MinValue is stored as that.
     private static DateTimeOffset Stored(DateTimeOffset at) =>

@@ -20,7 +20,7 @@ public sealed partial class StoriesBudget(IBudgetStore store, IOptions<StoriesOp
     private readonly StoriesRateLimit? _configured = stories.Value.ConfiguredRateLimit;
     private bool _warnedLimit;
 
-    /// <summary>Slots for one event's calls: now-ish, or reserved later for the rest of its message.</summary>
+    /// <summary>Calls for one event (and as many of its message's later ones as fit): now, shortly, or reserved later.</summary>
     public Task<BudgetGrant> AskAsync(BudgetAsk ask, CancellationToken cancellationToken) =>
         Submit<BudgetGrant>((state, rate, now) => BudgetLedger.Ask(state, ask, rate, now), cancellationToken);
 
@@ -34,7 +34,7 @@ public sealed partial class StoriesBudget(IBudgetStore store, IOptions<StoriesOp
 
         try
         {
-            await Submit<bool>((state, _, now) => (BudgetLedger.Pause(state, until, now), true), cancellationToken).ConfigureAwait(false);
+            await Submit<bool>((state, rate, now) => (BudgetLedger.Pause(state, until, rate, now), true), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex.IsStorageFailure(cancellationToken))
         {
@@ -42,7 +42,11 @@ public sealed partial class StoriesBudget(IBudgetStore store, IOptions<StoriesOp
         }
     }
 
-    /// <summary>Reads Stories' own statement of its limit from an answer; writes only when it changed.</summary>
+    /// <summary>
+    /// Reads Stories' own statement of its limit from an answer, writing only when it changed; and when Stories counts
+    /// more calls in its window than our whole burst (fewer than <see cref="BudgetRate.Reserve"/> left), someone else
+    /// spends the key too: those calls are counted.
+    /// </summary>
     public Task ObserveAsync(StoriesResponse response, CancellationToken cancellationToken)
     {
         if (response.Limit is not { } limit || limit < 1)
@@ -50,18 +54,37 @@ public sealed partial class StoriesBudget(IBudgetStore store, IOptions<StoriesOp
             return Task.CompletedTask;
         }
 
-        if (_configured is { } set)
+        var learns = LearnsFrom(limit);
+        var last = _last?.State;
+        if (!response.IsThrottled && response.Remaining is { } left && last is not null && left < RateOf(last).Reserve)
         {
-            if (limit < set.Limit && !_warnedLimit)
-            {
-                _warnedLimit = true;
-                Log.RateLimitBelowSetting(logger, limit, set.ToString());
-            }
-
-            return Task.CompletedTask;
+            return AdviseAsync(
+                (state, rate, now) => BudgetLedger.Counted(learns ? BudgetLedger.Learn(state, limit) : state, limit - left, rate, now),
+                ex => Log.LimitNotShared(logger, ex, limit), cancellationToken);
         }
 
-        return _last?.State.LearnedLimit == limit ? Task.CompletedTask : LearnAsync(limit, cancellationToken);
+        return !learns || last?.LearnedLimit == limit
+            ? Task.CompletedTask
+            : AdviseAsync((state, _, _) => BudgetLedger.Learn(state, limit), ex => Log.LimitNotShared(logger, ex, limit), cancellationToken);
+    }
+
+    /// <summary>
+    /// What became of the call that was to open a span (<see cref="BudgetGrant.Go.Opens"/>): Stories' answer (the rest of
+    /// the burst may go, keeping to what Stories' window has left), or none (null: never sent, or no answer came), and
+    /// the next grant opens the span again. Never throws: unshared, the burst goes after
+    /// <see cref="BudgetLedger.OpeningPatience"/>.
+    /// </summary>
+    public Task ReportOpeningAsync(DateTimeOffset openedAt, StoriesResponse? response, CancellationToken cancellationToken)
+    {
+        if (response?.StatusCode is null)
+        {
+            return AdviseAsync((state, rate, _) => BudgetLedger.NotOpened(state, openedAt, rate), ex => Log.OpeningNotShared(logger, ex, openedAt, BudgetLedger.OpeningPatience), cancellationToken);
+        }
+
+        var learns = response.Limit is { } limit && limit > 0 && LearnsFrom(limit);
+        return AdviseAsync(
+            (state, rate, now) => BudgetLedger.Opened(learns ? BudgetLedger.Learn(state, response.Limit!.Value) : state, openedAt, response.Remaining, response.Limit, rate, now),
+            ex => Log.OpeningNotShared(logger, ex, openedAt, BudgetLedger.OpeningPatience), cancellationToken);
     }
 
     /// <summary>The row as it is now, and the pace it gives: for the backlog gauges.</summary>
@@ -74,16 +97,33 @@ public sealed partial class StoriesBudget(IBudgetStore store, IOptions<StoriesOp
 
     public BudgetRate RateOf(BudgetState state) => BudgetRate.Of(state, _configured);
 
-    private async Task LearnAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>Whether a limit Stories stated is learned: not when the operator set one, which wins (a lower one is logged once).</summary>
+    private bool LearnsFrom(int limit)
+    {
+        if (_configured is not { } set)
+        {
+            return true;
+        }
+
+        if (limit < set.Limit && !_warnedLimit)
+        {
+            _warnedLimit = true;
+            Log.RateLimitBelowSetting(logger, limit, set.ToString());
+        }
+
+        return false;
+    }
+
+    /// <summary>A change that is advice: when the row cannot be written it is logged, never thrown; the next answer brings it again.</summary>
+    private async Task AdviseAsync(Func<BudgetState, BudgetRate, DateTimeOffset, BudgetState> change, Action<Exception> notShared, CancellationToken cancellationToken)
     {
         try
         {
-            await Submit<bool>((state, _, _) => (BudgetLedger.Learn(state, limit), true), cancellationToken).ConfigureAwait(false);
+            await Submit<bool>((state, rate, now) => (change(state, rate, now), true), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex.IsStorageFailure(cancellationToken))
         {
-            // The next answer from Stories states it again, and this instance writes it then.
-            Log.LimitNotShared(logger, ex, limit);
+            notShared(ex);
         }
     }
 }

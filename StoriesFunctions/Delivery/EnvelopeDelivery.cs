@@ -38,7 +38,7 @@ public sealed class EnvelopeDelivery(
         }
 
         var (started, random) = (time.GetTimestamp(), Random.Shared.NextDouble());
-        var (asks, plan, later, tally) = (new BudgetAsks(envelope, delivery), new MessagePlan(), new RetryEnvelopes(), new MessageTally());
+        var (budget, plan, later, tally) = (delivery.BudgetFor(envelope), new MessagePlan(), new RetryEnvelopes(), new MessageTally());
         for (var i = 0; i < envelope.Events.Count; i++)
         {
             var item = envelope.Events[i];
@@ -49,7 +49,7 @@ public sealed class EnvelopeDelivery(
                 continue;
             }
 
-            var outcome = await delivery.TryAsync(item, asks.For(i), cancellationToken).ConfigureAwait(false);
+            var outcome = await delivery.TryAsync(item, budget, i, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
             var tried = outcome.CalledStories ? item with { FirstAttemptAt = item.FirstAttemptAt ?? now } : item;
             var verdict = DeliveryPolicy.Decide(outcome, tried, schedule, now, random);

@@ -22,8 +22,11 @@ public sealed class EventDelivery(
     /// <summary>Stories calls this event will make: what it asks of the budget.</summary>
     public int CallsFor(EnvelopeEvent item) => mapper.CallsFor(EventTypeOf(item));
 
-    /// <summary>Its turn first, then slots, then the calls. After a 429 the event asks once more, ahead of newer messages.</summary>
-    public async Task<DeliveryOutcome> TryAsync(EnvelopeEvent item, BudgetAsk ask, CancellationToken cancellationToken)
+    /// <summary>One message's door to the budget, for this invocation: asks for its events in turn.</summary>
+    internal MessageBudget BudgetFor(Envelope envelope) => new(budget, new BudgetAsks(envelope, this), time);
+
+    /// <summary>Its turn first, then calls from the budget, then the calls. After a 429 the event asks once more, ahead of newer messages.</summary>
+    internal async Task<DeliveryOutcome> TryAsync(EnvelopeEvent item, MessageBudget message, int index, CancellationToken cancellationToken)
     {
         var type = EventTypeOf(item);
         try
@@ -35,7 +38,7 @@ public sealed class EventDelivery(
 
             for (var round = 0; ; round++)
             {
-                var grant = await budget.AskAsync(ask, cancellationToken).ConfigureAwait(false);
+                var grant = await message.AskAsync(index, scheduled: round > 0, cancellationToken).ConfigureAwait(false);
                 if (grant is BudgetGrant.Wait wait)
                 {
                     return DeliveryOutcome.Waiting(type, wait.Until);
@@ -47,7 +50,7 @@ public sealed class EventDelivery(
                     return outcome;
                 }
 
-                ask = ask with { Scheduled = true };
+                message.Drop();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -60,25 +63,31 @@ public sealed class EventDelivery(
         }
     }
 
-    private async Task<DeliveryOutcome> DeliverAsync(EnvelopeEvent item, string type, BudgetGrant.Go slots, CancellationToken cancellationToken)
+    private async Task<DeliveryOutcome> DeliverAsync(EnvelopeEvent item, string type, BudgetGrant.Go grant, CancellationToken cancellationToken)
     {
+        // The answer to a call that opens a span goes to the budget once it is recorded: the rest of the burst waits for it.
+        // A call that was to open one and is not sent is reported too, so that the next grant opens the span instead.
+        DateTimeOffset? opened = grant.Opens ? grant.At : null;
         var mapping = mapper.Map(item.Event);
         if (!mapping.IsValid)
         {
+            await ReportOpeningAsync(null, opened).ConfigureAwait(false);
             return new DeliveryOutcome(DeliveryResult.Permanent, type, "cannot map: " + mapping.Error, null);
         }
 
-        // The erased list is made fresh for the check after the claim, so that no table read sits between slot and call.
-        await erased.RefreshIfStaleWithinAsync(Until(slots.At) + FreshnessMargin, cancellationToken).ConfigureAwait(false);
+        // The erased list is made fresh for the check after the claim, so that no table read sits between grant and call.
+        await erased.RefreshIfStaleWithinAsync(Until(grant.At) + FreshnessMargin, cancellationToken).ConfigureAwait(false);
 
-        // The slot's wait comes before the claim: a shutdown during it leaves nothing held.
-        await WaitForAsync(slots.At, cancellationToken).ConfigureAwait(false);
+        // The grant's wait comes before the claim: a shutdown during it leaves nothing held.
+        await WaitForAsync(grant.At, cancellationToken).ConfigureAwait(false);
         var claim = await claims.TryClaimAsync(item.MessageId, cancellationToken).ConfigureAwait(false);
         switch (claim.Status)
         {
             case ClaimStatus.Done:
+                await ReportOpeningAsync(null, opened).ConfigureAwait(false);
                 return new DeliveryOutcome(DeliveryResult.AlreadyDelivered, type, string.Empty, null);
             case ClaimStatus.Held:
+                await ReportOpeningAsync(null, opened).ConfigureAwait(false);
                 return DeliveryOutcome.Held(type, claim.HeldUntil);
             case ClaimStatus.Claimed:
                 break;
@@ -92,18 +101,21 @@ public sealed class EventDelivery(
             return DeliveryOutcome.Erased(type);
         }
 
-        var slot = slots.At;
+        var slot = grant.At;
         if (mapping.User is { } user && !claim.UserDone)
         {
-            var upsert = await SendAsync(user, slot).ConfigureAwait(false);
-            slot += slots.Interval;
+            var upsert = await SendAsync(user).ConfigureAwait(false);
+            slot += grant.Spacing;
             if (!upsert.IsSuccess)
             {
                 await claims.ReleaseAsync(claim).ConfigureAwait(false);
-                return await OutcomeAsync(item, upsert, type).ConfigureAwait(false);
+                return await OutcomeAsync(item, upsert, type, opened).ConfigureAwait(false);
             }
 
-            if (await claims.CompleteUserAsync(claim).ConfigureAwait(false) is not { } renewed)
+            var completed = await claims.CompleteUserAsync(claim).ConfigureAwait(false);
+            await ReportOpeningAsync(upsert, opened).ConfigureAwait(false);
+            opened = null;
+            if (completed is not { } renewed)
             {
                 // Our lease ran out while Stories answered and another copy took the event over: it posts, not us.
                 return DeliveryOutcome.Held(type, claim.HeldUntil);
@@ -117,10 +129,13 @@ public sealed class EventDelivery(
         if (claim.HeldUntil < (slot > now ? slot : now) + _call)
         {
             await claims.ReleaseAsync(claim).ConfigureAwait(false);
+            await ReportOpeningAsync(null, opened).ConfigureAwait(false);
             return new DeliveryOutcome(DeliveryResult.StorageDown, type, "our storage could not renew the claim before the event's post", null);
         }
 
-        var posted = await SendAsync(mapping.Event, slot).ConfigureAwait(false);
+        // A paced span's second call takes the next slot; a burst's goes at once. Past the claim, the token is not used.
+        await WaitForAsync(slot, CancellationToken.None).ConfigureAwait(false);
+        var posted = await SendAsync(mapping.Event).ConfigureAwait(false);
         if (posted.IsSuccess)
         {
             // First the record, then anything else: between Stories' 2xx and the record nothing may throw or wait.
@@ -131,38 +146,44 @@ public sealed class EventDelivery(
             await claims.ReleaseAsync(claim).ConfigureAwait(false);
         }
 
-        return await OutcomeAsync(item, posted, type).ConfigureAwait(false);
+        return await OutcomeAsync(item, posted, type, opened).ConfigureAwait(false);
     }
 
-    /// <summary>How long after its slot an event's check of the erased list may come: the claim, with room to spare.</summary>
+    /// <summary>How long after its grant an event's check of the erased list may come: the claim, with room to spare.</summary>
     private static readonly TimeSpan FreshnessMargin = TimeSpan.FromSeconds(2);
 
-    private TimeSpan Until(DateTimeOffset slot) => slot > time.GetUtcNow() ? slot - time.GetUtcNow() : TimeSpan.Zero;
+    private TimeSpan Until(DateTimeOffset at) => at > time.GetUtcNow() ? at - time.GetUtcNow() : TimeSpan.Zero;
 
-    /// <summary>Waits for a slot (at most <see cref="BudgetLedger.MaxWait"/>: the budget promised no later).</summary>
-    private async Task WaitForAsync(DateTimeOffset slot, CancellationToken cancellationToken)
+    /// <summary>Waits until <paramref name="at"/>: no longer than the budget's longest in-process wait (<see cref="BudgetLedger.MaxWaitFor"/>).</summary>
+    private async Task WaitForAsync(DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var wait = slot - time.GetUtcNow();
+        var wait = at - time.GetUtcNow();
         if (wait > TimeSpan.Zero)
         {
             await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>One call in its slot, bounded by the client's own timeouts, never by the invocation's token.</summary>
-    private async Task<StoriesResponse> SendAsync(StoriesCall call, DateTimeOffset slot)
+    /// <summary>One call, bounded by the client's own timeouts, never by the invocation's token.</summary>
+    private async Task<StoriesResponse> SendAsync(StoriesCall call)
     {
-        await WaitForAsync(slot, CancellationToken.None).ConfigureAwait(false);
         var started = time.GetTimestamp();
         var response = await stories.SendAsync(call, CancellationToken.None).ConfigureAwait(false);
         metrics.StoriesCall(response.StatusCode is { } status ? (int)status : null, time.GetElapsedTime(started));
         return response;
     }
 
+    /// <summary>Stories' answer (or none) to the call that was to open a span at <paramref name="openedAt"/>, if it was one; a 429 pauses instead.</summary>
+    private Task ReportOpeningAsync(StoriesResponse? response, DateTimeOffset? openedAt) =>
+        openedAt is { } at && response?.IsThrottled != true
+            ? budget.ReportOpeningAsync(at, response, CancellationToken.None)
+            : Task.CompletedTask;
+
     /// <summary>What the answer means, once it is recorded. The budget learns from it; a 429 pauses every instance.</summary>
-    private async Task<DeliveryOutcome> OutcomeAsync(EnvelopeEvent item, StoriesResponse response, string type)
+    private async Task<DeliveryOutcome> OutcomeAsync(EnvelopeEvent item, StoriesResponse response, string type, DateTimeOffset? opened)
     {
         // The budget's writes here are advice: they never throw, so an answer already received cannot fail for them.
+        await ReportOpeningAsync(response, opened).ConfigureAwait(false);
         await budget.ObserveAsync(response, CancellationToken.None).ConfigureAwait(false);
         if (!response.IsThrottled)
         {

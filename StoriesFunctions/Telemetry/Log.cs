@@ -106,6 +106,9 @@ public static partial class Log
     [LoggerMessage(232, LogLevel.Warning, "The Stories budget row could not be written: Stories' limit of {Limit} is not shared yet; the next answer tries again")]
     public static partial void LimitNotShared(ILogger logger, Exception exception, int limit);
 
+    [LoggerMessage(233, LogLevel.Warning, "The Stories budget row could not be written: Stories' answer to the call that opened the span at {OpenedAt} is not shared; the rest of the burst waits {Patience} for it")]
+    public static partial void OpeningNotShared(ILogger logger, Exception exception, DateTimeOffset openedAt, TimeSpan patience);
+
     [LoggerMessage(310, LogLevel.Warning, "Dead-letter job {JobId}: storage failed its piece ({Cause}), {Failures} times in a row; it runs again in {Delay}")]
     public static partial void JobPieceRetrying(ILogger logger, string jobId, int failures, string cause, TimeSpan delay);
 

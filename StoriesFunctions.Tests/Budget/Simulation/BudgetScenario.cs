@@ -1,4 +1,5 @@
 using StoriesFunctions.DeadLetters;
+using StoriesFunctions.Tests.Support;
 
 namespace StoriesFunctions.Tests.Budget.Simulation;
 
@@ -42,16 +43,17 @@ internal sealed record BudgetOutcome(
     long BudgetWaits,
     long QueueWrites,
     long StorageOperations,
-    int MostAttemptsUsed)
+    int MostAttemptsUsed,
+    InvocationTime Invocations)
 {
     public double RefusedShare => Calls == 0 ? 0 : (double)Refused / Calls;
 
     public double DrainRatio => Drain / Ideal;
 
     public string Line() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"| {Scenario.Name} | {Scenario.Instances} | {Events:N0} | {Calls:N0} | {Refused} ({RefusedShare:P2}) | {Drain.TotalSeconds:N0} s / {Ideal.TotalSeconds:N0} s = {DrainRatio:0.000}× | {DeadLetters} | {MostAttemptsUsed} | {(double)BudgetWaits / Events:0.00} | {(double)StorageOperations / Calls:0.00} |");
+        $"| {Scenario.Name} | {Scenario.Instances} | {Events:N0} | {Calls:N0} | {Refused} ({RefusedShare:P2}) | {Drain.TotalSeconds:N0} s / {Ideal.TotalSeconds:N0} s = {DrainRatio:0.000}× | {DeadLetters} | {MostAttemptsUsed} | {(double)BudgetWaits / Events:0.00} | {(double)StorageOperations / Calls:0.00} | {Invocations.Billed.TotalSeconds:N0} s |");
 
     public const string Header =
-        "| scenario | instances | events | calls | 429 answers | drain / ideal | dead letters | most attempts used | budget waits per event | table ops per call |\n" +
-        "|---|---|---|---|---|---|---|---|---|---|";
+        "| scenario | instances | events | calls | 429 answers | drain / ideal | dead letters | most attempts used | budget waits per event | table ops per call | instance time billed |\n" +
+        "|---|---|---|---|---|---|---|---|---|---|---|";
 }

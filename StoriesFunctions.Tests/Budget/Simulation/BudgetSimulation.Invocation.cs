@@ -5,11 +5,17 @@ using StoriesFunctions.DeadLetters;
 
 namespace StoriesFunctions.Tests.Budget.Simulation;
 
-/// <content>One invocation, step for step as <see cref="EnvelopeDelivery"/> takes it, as callbacks on the simulated clock.</content>
+/// <content>
+/// One invocation, step for step as <see cref="EnvelopeDelivery"/> and <see cref="EventDelivery"/> take it, as callbacks
+/// on the simulated clock: its <see cref="MessageBudget"/> spends calls granted ahead or asks the row, short waits are
+/// waited in-process and asked again, an event's calls go one after another from its grant, the answer to a span's
+/// opening call is reported, and a 429 pauses every instance and asks once more, ahead of newcomers.
+/// </content>
 internal sealed partial class BudgetSimulation
 {
     private sealed class Invocation(BudgetSimulation sim, Instance instance, SimMessage message)
     {
+        private readonly MessageBudget _budget = new(instance.Budget, new BudgetAsks(message.Scheduled, [.. message.Events.Select(e => (e.Calls, e.ReceivedAt))]), sim._clock);
         private readonly List<(SimEvent Item, TimeSpan Delay, bool Scheduled)> _later = [];
         private readonly double _random = sim._random.NextDouble();
         private DateTimeOffset _started;
@@ -38,7 +44,7 @@ internal sealed partial class BudgetSimulation
                 else
                 {
                     _tried++;
-                    Try(index, Ask(index, message.Scheduled), round: 0);
+                    Try(index, scheduled: false, round: 0);
                     return;
                 }
             }
@@ -46,56 +52,61 @@ internal sealed partial class BudgetSimulation
             Finish();
         }
 
-        private BudgetAsk Ask(int index, bool scheduled)
+        private void Try(int index, bool scheduled, int round)
         {
-            var rest = message.Events.Skip(index).ToList();
-            return new BudgetAsk(rest[0].Calls, rest.Sum(e => e.Calls), scheduled, rest.Min(e => e.ReceivedAt));
-        }
-
-        private void Try(int index, BudgetAsk ask, int round)
-        {
-            var grant = instance.Budget.AskAsync(ask, CancellationToken.None).GetAwaiter().GetResult();
+            var grant = _budget.Spend(index, sim.Now)
+                ?? _budget.Keep(index, instance.Budget.AskAsync(_budget.Ask(index, scheduled, sim.Now), CancellationToken.None).GetAwaiter().GetResult(), sim.Now);
             if (grant is BudgetGrant.Wait wait)
             {
+                if (wait.Until - sim.Now <= BudgetLedger.MaxWait)
+                {
+                    sim.At(wait.Until, () => Try(index, scheduled || wait.Reserved, round));
+                    return;
+                }
+
                 Decide(index, DeliveryOutcome.Waiting("track", wait.Until));
                 return;
             }
 
-            Send(index, ask, (BudgetGrant.Go)grant, call: 0, round);
+            var go = (BudgetGrant.Go)grant;
+            sim.At(go.At, () => Send(index, go, call: 0, round));
         }
 
-        private void Send(int index, BudgetAsk ask, BudgetGrant.Go slots, int call, int round)
+        private void Send(int index, BudgetGrant.Go grant, int call, int round) => sim.Call(instance.Skew, response =>
         {
-            sim.At(slots.At + (slots.Interval * call), () => sim.Call(instance.Skew, response =>
+            if (grant.Opens && call == 0 && !response.IsThrottled)
             {
-                instance.Budget.ObserveAsync(response, CancellationToken.None).GetAwaiter().GetResult();
-                if (response.IsSuccess)
-                {
-                    if (call + 1 < message.Events[index].Calls)
-                    {
-                        Send(index, ask, slots, call + 1, round);
-                    }
-                    else
-                    {
-                        Decide(index, DeliveryOutcome.From(response, "track"));
-                    }
+                instance.Budget.ReportOpeningAsync(grant.At, response, CancellationToken.None).GetAwaiter().GetResult();
+            }
 
-                    return;
-                }
-
-                // As EventDelivery: a 429 pauses every instance; as EnvelopeDelivery: ask once more, ahead of newcomers.
-                var until = sim.Now + (response.RetryAfter ?? TimeSpan.FromSeconds(1));
-                instance.Budget.PauseAsync(until, CancellationToken.None).GetAwaiter().GetResult();
-                if (round == 0)
+            instance.Budget.ObserveAsync(response, CancellationToken.None).GetAwaiter().GetResult();
+            if (response.IsSuccess)
+            {
+                if (call + 1 < message.Events[index].Calls)
                 {
-                    Try(index, ask with { Scheduled = true }, round: 1);
+                    sim.At(grant.At + (grant.Spacing * (call + 1)), () => Send(index, grant, call + 1, round));
                 }
                 else
                 {
-                    Decide(index, DeliveryOutcome.Throttled("track", response, until));
+                    Decide(index, DeliveryOutcome.From(response, "track"));
                 }
-            }));
-        }
+
+                return;
+            }
+
+            // As EventDelivery: a 429 pauses every instance, and the event asks once more, ahead of newcomers.
+            var until = sim.Now + (response.RetryAfter ?? TimeSpan.FromSeconds(1));
+            instance.Budget.PauseAsync(until, CancellationToken.None).GetAwaiter().GetResult();
+            if (round == 0)
+            {
+                _budget.Drop();
+                Try(index, scheduled: true, round: 1);
+            }
+            else
+            {
+                Decide(index, DeliveryOutcome.Throttled("track", response, until));
+            }
+        });
 
         private void Decide(int index, DeliveryOutcome outcome)
         {
@@ -126,7 +137,7 @@ internal sealed partial class BudgetSimulation
                 sim._queue.Send(new SimMessage([.. group.Select(l => l.Item)], group.Key.Scheduled, sim.Now + StorageLatency + group.Key.Delay));
             }
 
-            instance.Completed();
+            instance.Completed(_started);
         }
     }
 }

@@ -12,10 +12,11 @@ namespace StoriesFunctions.Tests.Budget.Simulation;
 /// <summary>
 /// Many instances against one Stories limit, on a simulated clock. The production code decides: each instance has its
 /// own <see cref="StoriesBudget"/> (with <see cref="BudgetLedger"/>) over one shared row, and
-/// <see cref="DeliveryPolicy"/> turns every outcome into a verdict. Simulated: the queue and the host's polling, the
-/// invocation loop of <see cref="EnvelopeDelivery"/> (followed step by step: ask, send in the slots, pause on 429 and ask
-/// once more, reserve the rest of the message when told to wait), Stories' latency, and Laravel's window
-/// (<see cref="LaravelWindow"/>, the same class the HTTP stand-in uses).
+/// <see cref="DeliveryPolicy"/> turns every outcome into a verdict, and each invocation asks through a
+/// <see cref="MessageBudget"/>. Simulated: the queue and the host's polling, the invocation loop of
+/// <see cref="EnvelopeDelivery"/> (followed step by step: ask, send, report a span's opening call, pause on 429 and ask
+/// once more, wait in-process when short, go back to the queue when told to wait longer), Stories' latency, and
+/// Laravel's window (<see cref="LaravelWindow"/>, the same class the HTTP stand-in uses).
 /// </summary>
 internal sealed partial class BudgetSimulation
 {
@@ -44,6 +45,7 @@ internal sealed partial class BudgetSimulation
     private long _calls;
     private long _budgetWaits;
     private DateTimeOffset _lastDelivery;
+    private readonly List<(int Instance, DateTimeOffset Start, DateTimeOffset End)> _invocations = [];
 
     public BudgetSimulation(BudgetScenario scenario)
     {
@@ -61,7 +63,7 @@ internal sealed partial class BudgetSimulation
     public BudgetOutcome Run()
     {
         var (totalCalls, lastArrival) = Backlog();
-        var instances = Enumerable.Range(0, _scenario.Instances).Select(_ => new Instance(this)).ToList();
+        var instances = Enumerable.Range(0, _scenario.Instances).Select(i => new Instance(this, i)).ToList();
         foreach (var instance in instances)
         {
             At(Now + TimeSpan.FromMilliseconds(_random.Next(0, 2000)), instance.Poll);
@@ -79,7 +81,8 @@ internal sealed partial class BudgetSimulation
 
         return new BudgetOutcome(
             _scenario, _scenario.Events, _deliveries.Count(d => d > 0), _deadLetters, _calls, _stories.Refused,
-            _lastDelivery - _start, ideal, _budgetWaits, _queue.Sent, instances.Sum(i => i.Budget.StorageOperations), _mostAttempts);
+            _lastDelivery - _start, ideal, _budgetWaits, _queue.Sent, instances.Sum(i => i.Budget.StorageOperations), _mostAttempts,
+            InvocationTime.Of(_invocations.Select(i => (i.Instance, i.Start, i.End))));
     }
 
     /// <summary>The events already queued at the start (a Segment replay), and a trickle of new ones while it drains.</summary>
@@ -140,7 +143,7 @@ internal sealed partial class BudgetSimulation
     }
 
     /// <summary>A Functions host instance: polls the queue like the WebJobs queue listener and runs invocations side by side.</summary>
-    private sealed class Instance(BudgetSimulation sim)
+    private sealed class Instance(BudgetSimulation sim, int index)
     {
         private int _inFlight;
         private bool _polling;
@@ -178,8 +181,9 @@ internal sealed partial class BudgetSimulation
             Schedule(StorageLatency);
         }
 
-        public void Completed()
+        public void Completed(DateTimeOffset started)
         {
+            sim._invocations.Add((index, started, sim.Now));
             _inFlight--;
             Schedule(TimeSpan.Zero);
         }
