@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using StoriesFunctions.Tests.Support;
@@ -11,17 +10,14 @@ namespace StoriesFunctions.Tests.Telemetry;
 /// </summary>
 internal sealed class OtlpCapture : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly LocalHttpListener _listener;
     private readonly Lock _gate = new();
     private readonly List<(string Path, byte[] Body)> _requests = [];
-    private readonly Task _loop;
 
     public OtlpCapture()
     {
-        BaseUrl = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePorts.Take(1)[0]}/"));
-        _listener.Prefixes.Add(BaseUrl.ToString());
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
+        _listener = new LocalHttpListener(AnswerAsync);
+        BaseUrl = new Uri(_listener.BaseUrl);
     }
 
     public Uri BaseUrl { get; }
@@ -50,38 +46,7 @@ internal sealed class OtlpCapture : IAsyncDisposable
         return values.Count(v => bodies.Any(b => b.AsSpan().IndexOf(Encoding.UTF8.GetBytes(v)) >= 0));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        try
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (HttpListenerException)
-        {
-            // Stopped while waiting for a request.
-        }
-
-        _listener.Close();
-    }
-
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => AnswerAsync(context));
-        }
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 
     private async Task AnswerAsync(HttpListenerContext context)
     {

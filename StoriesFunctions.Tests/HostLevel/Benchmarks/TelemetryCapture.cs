@@ -15,21 +15,13 @@ namespace StoriesFunctions.Tests.HostLevel.Benchmarks;
 /// </summary>
 internal sealed class TelemetryCapture : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly LocalHttpListener _listener;
     private readonly Lock _gate = new();
     private readonly List<TelemetryItem> _items = [];
-    private readonly Task _loop;
 
-    public TelemetryCapture()
-    {
-        int port = FreePorts.Take(1)[0];
-        BaseUrl = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(BaseUrl);
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
-    }
+    public TelemetryCapture() => _listener = new LocalHttpListener(AnswerAsync);
 
-    public string BaseUrl { get; }
+    public string BaseUrl => _listener.BaseUrl;
 
     public string ConnectionString =>
         $"InstrumentationKey=00000000-0000-0000-0000-0000000b3c12;IngestionEndpoint={BaseUrl};LiveEndpoint={BaseUrl}";
@@ -45,38 +37,7 @@ internal sealed class TelemetryCapture : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        try
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (HttpListenerException)
-        {
-            // Stopped while waiting for a request.
-        }
-
-        _listener.Close();
-    }
-
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => AnswerAsync(context));
-        }
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 
     private async Task AnswerAsync(HttpListenerContext context)
     {
