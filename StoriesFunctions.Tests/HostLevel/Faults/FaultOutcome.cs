@@ -73,6 +73,11 @@ internal sealed record FaultOutcome(
         return clock.Elapsed;
     }
 
+    /// <summary>When Stories first received the post it created the event with <paramref name="marker"/> from.</summary>
+    public static DateTimeOffset FirstCreatedAt(HostCluster cluster, string marker) =>
+        cluster.Stories.Requests.Where(r => r is { Path: "/v1/events", StatusCode: 201 } && r.Json.GetProperty("data").GetProperty("content").GetString() == marker)
+            .Min(r => r.ReceivedAt);
+
     /// <summary>The content markers of the events Stories created (answered 201), once per creation.</summary>
     public static List<string> CreatedMarkers(HostCluster cluster) =>
         [.. cluster.Stories.Requests.Where(r => r is { Path: "/v1/events", StatusCode: 201 })

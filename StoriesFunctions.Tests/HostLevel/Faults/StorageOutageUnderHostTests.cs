@@ -44,7 +44,7 @@ public class StorageOutageUnderHostTests
                 refused.Add(i);
             }
         }));
-        await outage;
+        var cut = await outage;
         string firstAnswers = load.Answers;
 
         // Microsoft's host can shut itself down during a cut: its queue listener lets a raw SocketException escape
@@ -78,6 +78,12 @@ public class StorageOutageUnderHostTests
             + $"slowest answer {(duringCut.IsEmpty ? 0 : duringCut.Max(c => c.Took.TotalSeconds)):0.0} s; {refused.Count} calls re-sent after it; "
             + $"settled {settled.TotalSeconds:0} s after the last call; hosts that shut themselves down and were started again: {restarted}"));
         TestContext.Out.WriteLine(outcome.Figures);
+        foreach (var (marker, times) in outcome.Doubled)
+        {
+            TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"created {times} times: {marker}, first {(FaultOutcome.FirstCreatedAt(cluster, marker) - cut.Start).TotalSeconds:0.0} s after the cut began"));
+        }
+
         foreach (string call in load.Unanswered)
         {
             TestContext.Out.WriteLine("no answer: " + call);
@@ -91,9 +97,28 @@ public class StorageOutageUnderHostTests
             // A call may also go unanswered within the client's 30 s on a loaded machine: not acknowledged, so Segment
             // retries it, as the test does above; every answer a running host gives is 503.
             Assert.That(duringCut.Count(c => c.Status == 503), restarted == 0 ? Is.EqualTo(duringCut.Count(c => c.Status is not null)) : Is.GreaterThan(0), "a running host answers 503");
-            outcome.AssertEachCreatedOnce();
+            if (restarted == 0)
+            {
+                outcome.AssertEachCreatedOnce();
+            }
+            else
+            {
+                // The window docs/failures-and-replay.md names: Stories accepted a post after the cut began, so its record
+                // could not land, and its host died before storage came back; the lease ran out and the event went again.
+                // Nothing else may be doubled: no post Stories accepted outside the cut.
+                outcome.AssertNothingLost();
+                var outsideTheWindow = outcome.Doubled
+                    .Select(d => (d.Marker, First: FaultOutcome.FirstCreatedAt(cluster, d.Marker)))
+                    .Where(d => d.First < cut.Start - InFlightAtTheCut || d.First > cut.End)
+                    .Select(d => $"{d.Marker} first created {(d.First - cut.Start).TotalSeconds:0.0} s after the cut began")
+                    .ToList();
+                Assert.That(outsideTheWindow, Is.Empty, "only an event Stories accepted while storage was cut may be posted again after its host died");
+            }
         });
     }
+
+    /// <summary>How long before the cut a post that Stories accepts during it may have started (its call timeout, with room).</summary>
+    private static readonly TimeSpan InFlightAtTheCut = TimeSpan.FromSeconds(30);
 
     [Test]
     [CancelAfter(600_000)]
@@ -189,9 +214,11 @@ public class StorageOutageUnderHostTests
         outcome.AssertNothingLost();
     }
 
-    private static async Task CutAllAsync(StorageFaultProxy proxy, TimeSpan after, TimeSpan length, CancellationToken cancellationToken)
+    /// <summary>Cuts all storage after <paramref name="after"/> for <paramref name="length"/>; returns when it was cut and restored.</summary>
+    private static async Task<(DateTimeOffset Start, DateTimeOffset End)> CutAllAsync(StorageFaultProxy proxy, TimeSpan after, TimeSpan length, CancellationToken cancellationToken)
     {
         await Task.Delay(after, cancellationToken);
+        var start = DateTimeOffset.UtcNow;
         proxy.CutAll();
         try
         {
@@ -201,5 +228,7 @@ public class StorageOutageUnderHostTests
         {
             proxy.RestoreAll();
         }
+
+        return (start, DateTimeOffset.UtcNow);
     }
 }
