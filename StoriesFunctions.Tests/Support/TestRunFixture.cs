@@ -1,6 +1,11 @@
 using NUnit.Framework;
 using StoriesFunctions.Tests.Support;
 
+// Fixtures outside the lanes (see LaneAttribute) may run beside them and each other when a worker is free; those that
+// share the functions lane's Azurite say [NonParallelizable] and run once every lane is done. Inside a lane, fixtures
+// run one after another whatever this says.
+[assembly: Parallelizable(ParallelScope.Fixtures)]
+
 namespace StoriesFunctions.Tests;
 
 /// <summary>
