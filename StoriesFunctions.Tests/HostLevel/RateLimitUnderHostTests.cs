@@ -15,10 +15,12 @@ namespace StoriesFunctions.Tests.HostLevel;
 /// in-process wait), with retries so short that the backlog outlasts MaxAttempts × MaxRetryDelay many times over.
 /// Prints the figures; the targets are ≤ 5 % of calls answered 429, drain ≤ 1.15× the ideal, nothing dead or doubled.
 /// </summary>
+/// <remarks>The drain cases are <c>Slow</c>: a ratio of wall times holds only on a machine that is not also running the
+/// other lanes (1.16× in one run of the README's suite beside the telemetry lane); `.ci/run` runs them after the faults.</remarks>
 [Category("Host")]
 public class RateLimitUnderHostTests
 {
-    [TestCase(2, 10, 1, 150)]
+    [TestCase(2, 10, 1, 150, Category = TestCategories.Slow)]
     [TestCase(2, 40, 12, 120, Category = TestCategories.Slow)]
     [TestCase(4, 10, 1, 200, Category = TestCategories.Slow)]
     [CancelAfter(300_000)]
