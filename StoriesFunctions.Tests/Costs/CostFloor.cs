@@ -1,13 +1,14 @@
 namespace StoriesFunctions.Tests.Costs;
 
-/// <summary>What the floor assumes about the app, from docs/performance.md.</summary>
+/// <summary>What the floor assumes about the app, from docs/performance.md and docs/rate-limits.md.</summary>
 /// <param name="EnvelopeEvents">Events in one queue message: ≈ 38 events of 1.1 KB fill a 47 KiB envelope.</param>
-/// <param name="PacedCallsPerSecond">The Stories budget spaces calls at 95 % of 300 a minute, and an invocation waits
-/// in-process for its next slot: each further call in a message holds the instance 1 ÷ 4.75 s.</param>
+/// <param name="WindowCalls">Stories calls in one of its fixed windows (300 a minute on the default plan). The burst
+/// budget sends a window's calls at once and waits for the next window outside any invocation (the message is hidden
+/// until then), so the calls of one window can share one activity period, and no period spans two windows.</param>
 /// <param name="TimerExecutionsPerMonth">BacklogFunction every 15 minutes (BacklogFunction.Schedule) and DeadLetterRetention every hour.</param>
 public sealed record FloorAssumptions(
     decimal EnvelopeEvents = 38,
-    decimal PacedCallsPerSecond = 4.75m,
+    decimal WindowCalls = 300,
     decimal TimerExecutionsPerMonth = (BillingMonth.Minutes / 15) + BillingMonth.Hours)
 {
     public static FloorAssumptions Measured { get; } = new();
@@ -17,16 +18,17 @@ public sealed record FloorAssumptions(
 public sealed record CostFloor(decimal Usd, IReadOnlyList<string> Steps)
 {
     /// <summary>
-    /// Compute and executions only (storage and telemetry come on top), from the plan's minimum per billed period:
-    /// every timer execution, webhook call and queue message is at least one period (Flex: 1 s on its scale group's
-    /// instance; Consumption: 100 ms at 128 MB), and a message of k events at least (k − 1) paced calls long. It assumes
-    /// that calls and messages do not overlap on an instance, true of Poisson arrivals at under one a second.
+    /// Compute and executions only (storage and telemetry come on top), from the plan's minimum per billed period
+    /// (Flex: 1 s on its scale group's instance; Consumption: 100 ms at 128 MB): every timer execution and webhook call
+    /// is at least one period; on Flex, the deliveries of one webhook call's events at least one period per Stories window
+    /// they need, and a backlog's at least one per window; on Consumption, each queue message at least one. Executions: one per timer tick, webhook call and queue message.
+    /// It assumes that webhook calls do not overlap on an instance, true of Poisson arrivals at under one a second.
     /// </summary>
     public static CostFloor Of(TenantShape shape, Deployment deployment, Prices prices, FloorAssumptions assumptions)
     {
         var least = Least.On(deployment, shape, assumptions);
         var idle = Periods(assumptions.TimerExecutionsPerMonth, least.Seconds, least.Gb);
-        var traffic = Periods(least.Calls, least.Seconds, least.Gb) + Periods(least.Messages, least.PerMessage, least.Gb);
+        var traffic = Periods(least.Calls, least.Seconds, least.Gb) + Deliveries(least);
         var month = MonthlyBill.For(idle + traffic, deployment, prices).Total;
         var usd = shape.Basis switch
         {
@@ -39,8 +41,12 @@ public sealed record CostFloor(decimal Usd, IReadOnlyList<string> Steps)
     private static Usage Periods(decimal count, decimal seconds, decimal gb) =>
         Usage.Zero with { OnDemand = new Metered(count, count * seconds, count * seconds * gb, count) };
 
+    /// <summary>The delivery periods, each the plan's minimum, with one execution per queue message.</summary>
+    private static Usage Deliveries(Least least) =>
+        Usage.Zero with { OnDemand = new Metered(least.Periods, least.Periods * least.Seconds, least.Periods * least.Seconds * least.Gb, least.Messages) };
+
     /// <summary>The least a plan bills per period, and the least periods a shape makes.</summary>
-    private sealed record Least(decimal Seconds, decimal Gb, decimal Calls, decimal Messages, decimal EventsPerMessage, decimal PerMessage)
+    private sealed record Least(decimal Seconds, decimal Gb, decimal Calls, decimal Messages, decimal EventsPerMessage, decimal Periods)
     {
         public static Least On(Deployment deployment, TenantShape shape, FloorAssumptions assumptions)
         {
@@ -55,8 +61,11 @@ public sealed record CostFloor(decimal Usd, IReadOnlyList<string> Steps)
                 ? calls * Math.Ceiling(shape.EventsPerWebhookCall / assumptions.EnvelopeEvents)
                 : Math.Ceiling(shape.Events / assumptions.EnvelopeEvents);
             var eventsPerMessage = messages == 0 ? 0 : shape.Events / messages;
-            var perMessage = messages == 0 ? 0 : Math.Max(seconds, (eventsPerMessage - 1) / assumptions.PacedCallsPerSecond);
-            return new Least(seconds, gb, calls, messages, eventsPerMessage, perMessage);
+            // Consumption bills each execution on its own: one period per message there.
+            var periods = deployment.Plan == HostingPlan.WindowsConsumption ? messages
+                : calls > 0 ? calls * Math.Ceiling(shape.EventsPerWebhookCall / assumptions.WindowCalls)
+                : Math.Ceiling(shape.Events / assumptions.WindowCalls);
+            return new Least(seconds, gb, calls, messages, eventsPerMessage, shape.Events == 0 ? 0 : periods);
         }
 
         public IReadOnlyList<string> Steps(FloorAssumptions assumptions)
@@ -65,8 +74,8 @@ public sealed record CostFloor(decimal Usd, IReadOnlyList<string> Steps)
             [
                 $"{Figures.Quantity(assumptions.TimerExecutionsPerMonth)} timer executions a month, each ≥ {Figures.Seconds(Seconds)} s",
                 Calls == 0 ? "" : $"{Figures.Quantity(Calls)} webhook calls, each ≥ {Figures.Seconds(Seconds)} s",
-                Messages == 0 ? "" : $"{Figures.Quantity(Messages)} queue messages ({Figures.Quantity(EventsPerMessage)} events each), " +
-                    $"each ≥ {Figures.Seconds(PerMessage)} s (calls paced at {Figures.Quantity(assumptions.PacedCallsPerSecond)} a second)",
+                Messages == 0 ? "" : $"{Figures.Quantity(Messages)} queue messages ({Figures.Quantity(EventsPerMessage)} events each) " +
+                    $"in ≥ {Figures.Quantity(Periods)} delivery periods of ≥ {Figures.Seconds(Seconds)} s (one per webhook call and Stories window of {Figures.Quantity(assumptions.WindowCalls)} calls)",
                 $"at {Figures.Quantity(Gb)} GB, with the deployment's alert rules",
             ];
             return [.. steps.Where(s => s.Length > 0)];

@@ -35,27 +35,65 @@ public class CostFloorTests
     }
 
     [Test]
-    public void Of_BatchedOnTheDefaultDeployment_IsHeldUpByThePacedCalls()
+    public void Of_BatchedOnTheDefaultDeployment_FitsTheFreeGrants()
     {
+        // 10,000 calls of 100 events: one period each for the webhook call and for its deliveries (100 calls fit one
+        // window of 300): (3,650 + 20,000) × 1 s × 2 GB = 47,300 GB-s; 43,650 executions. Both within the grants.
         var floor = CostFloor.Of(Shape("batched"), Deployment.Default, Prices.ListUsd2025, Assumptions);
 
-        // 10,000 calls of 100 events make 30,000 messages of 33⅓ events: each ≥ 32⅓ calls ÷ 4.75 a second.
-        var seconds = Timers + 10_000 + 30_000 * ((1_000_000m / 30_000 - 1) / 4.75m);
-        var executions = Timers + 10_000 + 30_000;
-        var expected = (seconds * 2 - 100_000) * 0.000026m + Alerts;
-        Assert.That((floor.Usd, executions), Is.EqualTo((expected, 43_650m)));
+        Assert.That(floor.Usd, Is.EqualTo(Alerts));
     }
 
     [Test]
-    public void Of_ReplayOnTheDefaultDeployment_CountsOnlyWhatTheReplayAdds()
+    public void Of_BatchesOfAHundred_OnePeriodForTheCallAndOneForItsDeliveries()
     {
+        // 1,000,000 calls of 100 events: 3,000,000 messages of 33⅓ events, delivered in 1,000,000 periods.
+        var shape = new TenantShape("large", "100 M events in batches of 100", 100_000_000, 100, 1, GoalBasis.Month);
+
+        var floor = CostFloor.Of(shape, Deployment.Default, Prices.ListUsd2025, Assumptions);
+
+        var gbSeconds = (Timers + 1_000_000 + 1_000_000) * 2;
+        var executions = Timers + 1_000_000 + 3_000_000;
+        var expected = (gbSeconds - 100_000) * 0.000026m + (executions - 250_000) * 0.40m / 1_000_000 + Alerts;
+        Assert.That(floor.Usd, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Of_BatchesLargerThanAWindow_OneDeliveryPeriodPerWindowTheyNeed()
+    {
+        // 4,000 events a call need 14 windows of 300 calls: 25,000 calls make 350,000 delivery periods.
+        var shape = new TenantShape("largest", "100 M events in batches of 4,000", 100_000_000, 4_000, 1, GoalBasis.Month);
+
+        var floor = CostFloor.Of(shape, Deployment.Default, Prices.ListUsd2025, Assumptions);
+
+        var gbSeconds = (Timers + 25_000 + (25_000 * 14)) * 2;
+        var executions = Timers + 25_000 + (25_000 * Math.Ceiling(4_000m / 38));
+        var expected = (gbSeconds - 100_000) * 0.000026m + (executions - 250_000) * 0.40m / 1_000_000 + Alerts;
+        Assert.That(floor.Usd, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Of_ReplayOnTheDefaultDeployment_FitsWhatTheIdleMonthLeftOfTheGrants()
+    {
+        // 1,667 windows of 300 calls, one period each: 3,334 GB-s and 13,158 executions on top of the idle month's
+        // 7,300 GB-s and 3,650: still within the grants, so the replay adds nothing to compute.
         var floor = CostFloor.Of(Shape("replay"), Deployment.Default, Prices.ListUsd2025, Assumptions);
 
-        // 13,158 messages of 38 events, each ≥ 37 calls ÷ 4.75 a second, at 2 GB; the idle month used 7,300 GB-s of the grant.
-        var messages = Math.Ceiling(500_000m / 38);
-        var gbSeconds = messages * ((500_000m / messages - 1) / 4.75m) * 2;
-        var expected = (gbSeconds - (100_000 - (Timers * 2))) * 0.000026m;
-        Assert.That(floor.Usd, Is.EqualTo(expected).Within(1e-12m));
+        Assert.That(floor.Usd, Is.Zero);
+    }
+
+    [Test]
+    public void Of_ALargerReplay_CountsOnePeriodPerWindowAndOnlyWhatTheReplayAdds()
+    {
+        var shape = new TenantShape("large replay", "50 M events drained once", 50_000_000, 0, 1, GoalBasis.Once);
+
+        var floor = CostFloor.Of(shape, Deployment.Default, Prices.ListUsd2025, Assumptions);
+
+        // 166,667 windows × 1 s × 2 GB beside the idle month's 7,300 GB-s; 1,315,790 messages beside its 3,650 executions.
+        var gbSeconds = (Math.Ceiling(50_000_000m / 300) * 2) + (Timers * 2);
+        var executions = Math.Ceiling(50_000_000m / 38) + Timers;
+        var expected = (gbSeconds - 100_000) * 0.000026m + (executions - 250_000) * 0.40m / 1_000_000;
+        Assert.That(floor.Usd, Is.EqualTo(expected));
     }
 
     [TestCase(HostingPlan.FlexConsumption)]
