@@ -121,6 +121,9 @@ param deadLetterJobPieceSize int = 200
 @description('Trace every queued and delivered event at Information, for troubleshooting (failures are always traced). Multiplies the trace volume.')
 param telemetryEventTraces bool = false
 
+@description('Longest wait between polls of an empty queue (TimeSpan), overriding host.json\'s 2 s when set. Empty polls are most of an idle deployment\'s bill (docs/performance.md); 00:01:00, the queue extension\'s own default, cuts them 30-fold, and delays the first event after a quiet spell, and a delivery deferred to Stories\' next window, by up to a minute.')
+param queuePollingInterval string = ''
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -249,7 +252,7 @@ module functionApp 'modules/functionapp.bicep' = {
     }
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
-    tunables: {
+    tunables: union(empty(queuePollingInterval) ? {} : { AzureFunctionsJobHost__extensions__queues__maxPollingInterval: queuePollingInterval }, {
       Stories__BaseUrl: storiesBaseUrl
       Stories__SyncUsers: storiesSyncUsers ? 'true' : 'false'
       Stories__EventDataFormat: storiesEventDataFormat
@@ -275,7 +278,7 @@ module functionApp 'modules/functionapp.bicep' = {
       DeadLetters__RetentionDays: string(deadLetterRetentionDays)
       DeadLetters__JobPieceSize: string(deadLetterJobPieceSize)
       Telemetry__EventTraces: telemetryEventTraces ? 'true' : 'false'
-    }
+    })
   }
 }
 

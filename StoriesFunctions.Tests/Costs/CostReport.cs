@@ -65,6 +65,10 @@ public static class CostReport
     }
 
     private static IEnumerable<string> OtherDeployments(Recording recording, Recording? idle, Prices prices) =>
-        new[] { Deployment.Default with { InstanceMemoryMB = 512 }, Deployment.Default with { InstanceMemoryMB = 4096 }, Deployment.WindowsConsumption }
+        new[]
+        {
+            Deployment.Default with { InstanceMemoryMB = 512 }, Deployment.Default with { InstanceMemoryMB = 4096 }, Deployment.WindowsConsumption,
+            Deployment.Default with { QueuePolling = TimeSpan.FromMinutes(1) }, Deployment.Default with { InstanceMemoryMB = 512, QueuePolling = TimeSpan.FromMinutes(1) },
+        }
             .Select(d => $"{d}: {Figures.Usd(TenantCost.Of(recording, idle, d, prices).Charged)}");
 }

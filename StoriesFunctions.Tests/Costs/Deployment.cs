@@ -13,6 +13,15 @@ public enum HostingPlan
 /// instead (the recording's peak), so it ignores this.</param>
 public sealed record Deployment(HostingPlan Plan, int InstanceMemoryMB, AlwaysReady AlwaysReady, IReadOnlyList<AlertRule> Alerts)
 {
+    /// <summary>host.json's <c>maxPollingInterval</c>, which every recording was made with.</summary>
+    public static readonly TimeSpan RecordedQueuePolling = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The longest wait between polls of an empty queue (infra's <c>queuePollingInterval</c>). The fixed month's queue
+    /// operations, nearly all empty polls once the listener has backed off, scale by recorded ÷ this.
+    /// </summary>
+    public TimeSpan QueuePolling { get; init; } = RecordedQueuePolling;
+
     /// <summary>As infra/ deploys it: Flex Consumption, `instanceMemoryMB` 2048 (main.bicep's default), no always-ready.</summary>
     public static Deployment Default { get; } = new(HostingPlan.FlexConsumption, 2048, AlwaysReady.None, DeployedAlerts.Rules);
 
@@ -20,7 +29,9 @@ public sealed record Deployment(HostingPlan Plan, int InstanceMemoryMB, AlwaysRe
 
     public override string ToString() => Plan switch
     {
-        HostingPlan.FlexConsumption => $"Flex Consumption, {InstanceMemoryMB} MB instances, {AlwaysReady}",
-        HostingPlan.WindowsConsumption => "Consumption (Windows, Y1), billed at each recording's peak memory",
+        HostingPlan.FlexConsumption => $"Flex Consumption, {InstanceMemoryMB} MB instances, {AlwaysReady}{Polling}",
+        HostingPlan.WindowsConsumption => $"Consumption (Windows, Y1), billed at each recording's peak memory{Polling}",
     };
+
+    private string Polling => QueuePolling == RecordedQueuePolling ? "" : $", empty queues polled every {QueuePolling.TotalSeconds:0} s";
 }

@@ -21,14 +21,24 @@ public static class TenantCost
     {
         if (recording.Tenant == TenantShapes.Idle)
         {
-            return new MonthParts(recording.ScaledUsageOn(deployment), Usage.Zero, null);
+            return new MonthParts(PolledAt(recording.ScaledUsageOn(deployment), deployment), Usage.Zero, null);
         }
 
         return idle is null
             ? new MonthParts(Usage.Zero, recording.ScaledUsageOn(deployment),
                 "No idle recording: the fixed items are the alert rules alone, and this recording's own timers and polls scale with its traffic.")
-            : new MonthParts(idle.ScaledUsageOn(deployment), IdleShare.NetOf(recording, idle).ScaledUsageOn(deployment), null);
+            : new MonthParts(PolledAt(idle.ScaledUsageOn(deployment), deployment), IdleShare.NetOf(recording, idle).ScaledUsageOn(deployment), null);
     }
+
+    /// <summary>The fixed month's queue operations at the deployment's polling interval instead of the recorded one.</summary>
+    private static Usage PolledAt(Usage fixedItems, Deployment deployment) =>
+        fixedItems with
+        {
+            Storage = fixedItems.Storage with
+            {
+                QueueClass2 = fixedItems.Storage.QueueClass2 * Deployment.RecordedQueuePolling.Ticks / deployment.QueuePolling.Ticks,
+            },
+        };
 
     public static TenantBill Of(Recording recording, Recording? idle, Deployment deployment, Prices prices)
     {

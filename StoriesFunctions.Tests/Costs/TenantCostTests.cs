@@ -53,6 +53,27 @@ public class TenantCostTests
     }
 
     [Test]
+    public void Parts_LongerQueuePolling_ScalesOnlyTheFixedMonthsQueueOperations()
+    {
+        // 600 empty polls an hour at 2 s (7 queues would make more: the ratio is what counts), and 50 queue operations of the traffic.
+        var idle = IdleHour with { Storage = new StorageOperations(600, 10, 5, 20) };
+        var traffic = ClassicTenMinutes with { Storage = new StorageOperations(100 + 50, 0) };
+        var polledEvery30 = Flex() with { QueuePolling = TimeSpan.FromSeconds(30) };
+
+        var recorded = TenantCost.Parts(traffic, idle, Flex());
+        var parts = TenantCost.Parts(traffic, idle, polledEvery30);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(parts.Fixed.Storage, Is.EqualTo(new StorageOperations(600m * 730 / 15, 10m * 730, 5m * 730, 20m * 730)));
+            Assert.That(recorded.Fixed.Storage.QueueClass2, Is.EqualTo(600m * 730));
+
+            // The traffic's own ten minutes lose the idle share (100 polls) either way; its 50 operations scale by 5,000.
+            Assert.That(parts.Traffic.Storage.QueueClass2, Is.EqualTo(50m * 5_000).Within(1e-9m));
+        }
+    }
+
+    [Test]
     public void Of_NoIdleRecording_SaysTheFixedItemsAreIncomplete()
     {
         var bill = TenantCost.Of(ClassicTenMinutes, null, Flex(), Prices.ListUsd2025);

@@ -104,6 +104,14 @@ public sealed class AppSettingsTests(string hostingPlan)
         Assert.That(Setting(name), Is.EqualTo(expected));
     }
 
+    [Test]
+    public void QueuePolling_OverridesHostJsonOnlyWhenSet()
+    {
+        // The Flex snapshot keeps the parameter's default (host.json's 2 s); the Consumption one sets it.
+        const string Name = "AzureFunctionsJobHost__extensions__queues__maxPollingInterval";
+        Assert.That((string?)settings[Name], Is.EqualTo(hostingPlan == "flex" ? null : DeploymentSnapshot.ConsumptionQueuePolling));
+    }
+
     /// <summary>Operators read local.settings.sample.json, the README and infra/ as one: every setting must agree.</summary>
     [Test]
     public void EverySampleSetting_IsDeployedWithTheSameDefault()

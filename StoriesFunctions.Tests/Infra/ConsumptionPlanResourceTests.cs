@@ -115,7 +115,8 @@ public sealed class ConsumptionPlanResourceTests
     [Test]
     public void Settings_TheAppReads_AreTheFlexSettings()
     {
-        var read = settings.Where(pair => !PlatformSettings.Contains(pair.Key))
+        // Less the polling lever, which only the Consumption snapshot sets (DeploymentSnapshot.ConsumptionQueuePolling).
+        var read = settings.Where(pair => !PlatformSettings.Contains(pair.Key) && pair.Key != "AzureFunctionsJobHost__extensions__queues__maxPollingInterval")
             .ToDictionary(pair => pair.Key, pair => pair.Value?.ToJsonString());
         var flexSettings = flex.AppSettings.ToDictionary(pair => pair.Key, pair => pair.Value?.ToJsonString());
 

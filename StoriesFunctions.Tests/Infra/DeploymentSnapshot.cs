@@ -27,6 +27,9 @@ internal sealed class DeploymentSnapshot
         ["ALERT_EMAIL"] = "ops@example.com",
     };
 
+    /// <summary>The <c>queuePollingInterval</c> the Consumption snapshot is made with; the Flex one keeps the default.</summary>
+    public const string ConsumptionQueuePolling = "00:01:00";
+
     private static readonly Lazy<Task<DeploymentSnapshot>> SharedSnapshot = new(() => CreateAsync("flex"));
 
     private static readonly Lazy<Task<DeploymentSnapshot>> ConsumptionSnapshot = new(() => CreateAsync("consumption"));
@@ -53,7 +56,13 @@ internal sealed class DeploymentSnapshot
     /// <summary>Copies infra/ to a temporary folder, since the CLI writes the snapshot next to the parameters file.</summary>
     private static async Task<DeploymentSnapshot> CreateAsync(string hostingPlan)
     {
+        // The Consumption snapshot also takes the polling lever, so that both ways of a host.json override are seen.
         var environment = new Dictionary<string, string>(Environment) { ["HOSTING_PLAN"] = hostingPlan };
+        if (hostingPlan == "consumption")
+        {
+            environment["QUEUE_POLLING_INTERVAL"] = ConsumptionQueuePolling;
+        }
+
         string folder = Directory.CreateTempSubdirectory("infra-snapshot-").FullName;
         try
         {

@@ -60,6 +60,17 @@ public sealed class ParameterFilesTests
     }
 
     [Test]
+    public void QueuePollingInterval_BothFiles_ReadQueuePollingIntervalAndDefaultToHostJson()
+    {
+        var parameters = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryLayout.Infra, "main.parameters.json")))!;
+        string[] lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Infra, "main.bicepparam"));
+
+        Assert.That(
+            ((string?)parameters["parameters"]!["queuePollingInterval"]?["value"], lines.Count(l => l == "param queuePollingInterval = readEnvironmentVariable('QUEUE_POLLING_INTERVAL', '')")),
+            Is.EqualTo(("${QUEUE_POLLING_INTERVAL=}", 1)));
+    }
+
+    [Test]
     public void AzureYaml_Service_IsTheFunctionProject()
     {
         string[] lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Root, "azure.yaml"))
