@@ -19,6 +19,6 @@ param hostingPlan = readEnvironmentVariable('HOSTING_PLAN', 'flex')
 // param storiesRateLimit = '300/1m'
 // param backlogAgeAlertMinutes = 30
 
-// Empty queues polled at most every minute instead of host.json's 2 s, e.g. QUEUE_POLLING_INTERVAL=00:01:00
-// (cheaper when idle, up to a minute later after a quiet spell): docs/performance.md, "What a tenant really pays".
+// Empty queues are polled at most once a minute (host.json); QUEUE_POLLING_INTERVAL=00:00:02 delivers within
+// seconds after a quiet spell, for about $3.55 a month more: docs/configuration.md, "The Functions host".
 param queuePollingInterval = readEnvironmentVariable('QUEUE_POLLING_INTERVAL', '')

@@ -68,7 +68,7 @@ public static class CostReport
         new[]
         {
             Deployment.Default with { InstanceMemoryMB = 512 }, Deployment.Default with { InstanceMemoryMB = 4096 }, Deployment.WindowsConsumption,
-            Deployment.Default with { QueuePolling = TimeSpan.FromMinutes(1) }, Deployment.Default with { InstanceMemoryMB = 512, QueuePolling = TimeSpan.FromMinutes(1) },
+            Deployment.Default with { QueuePolling = Deployment.RecordedQueuePolling },
         }
             .Select(d => $"{d}: {Figures.Usd(TenantCost.Of(recording, idle, d, prices).Charged)}");
 }

@@ -13,14 +13,20 @@ public enum HostingPlan
 /// instead (the recording's peak), so it ignores this.</param>
 public sealed record Deployment(HostingPlan Plan, int InstanceMemoryMB, AlwaysReady AlwaysReady, IReadOnlyList<AlertRule> Alerts)
 {
-    /// <summary>host.json's <c>maxPollingInterval</c>, which every recording was made with.</summary>
+    /// <summary>
+    /// The longest wait between polls of an empty queue that every recording was made with: 2 s, as <c>func start</c>
+    /// runs in Development, where the queue extension turns host.json's one minute (its own default) into 2 s.
+    /// </summary>
     public static readonly TimeSpan RecordedQueuePolling = TimeSpan.FromSeconds(2);
 
+    /// <summary>host.json's <c>maxPollingInterval</c>, which Azure applies: one minute.</summary>
+    public static readonly TimeSpan HostJsonQueuePolling = TimeSpan.FromMinutes(1);
+
     /// <summary>
-    /// The longest wait between polls of an empty queue (infra's <c>queuePollingInterval</c>). The fixed month's queue
-    /// operations, nearly all empty polls once the listener has backed off, scale by recorded ÷ this.
+    /// The longest wait between polls of an empty queue (host.json's, or infra's <c>queuePollingInterval</c>). The fixed
+    /// month's queue operations, nearly all empty polls once the listener has backed off, scale by recorded ÷ this.
     /// </summary>
-    public TimeSpan QueuePolling { get; init; } = RecordedQueuePolling;
+    public TimeSpan QueuePolling { get; init; } = HostJsonQueuePolling;
 
     /// <summary>As infra/ deploys it: Flex Consumption, `instanceMemoryMB` 2048 (main.bicep's default), no always-ready.</summary>
     public static Deployment Default { get; } = new(HostingPlan.FlexConsumption, 2048, AlwaysReady.None, DeployedAlerts.Rules);
@@ -33,5 +39,5 @@ public sealed record Deployment(HostingPlan Plan, int InstanceMemoryMB, AlwaysRe
         HostingPlan.WindowsConsumption => $"Consumption (Windows, Y1), billed at each recording's peak memory{Polling}",
     };
 
-    private string Polling => QueuePolling == RecordedQueuePolling ? "" : $", empty queues polled every {QueuePolling.TotalSeconds:0} s";
+    private string Polling => $", empty queues polled at most every {QueuePolling.TotalSeconds:0} s";
 }

@@ -44,7 +44,10 @@ public static class TenantCost
     {
         var shape = TenantShapes.Find(recording.Tenant);
         var (fixedItems, traffic, note) = Parts(recording, idle, deployment);
-        var notes = note is null ? [] : new[] { note };
+        string? polling = deployment.QueuePolling == Deployment.RecordedQueuePolling ? null
+            : $"The fixed month's queue operations, recorded with empty queues polled every {Deployment.RecordedQueuePolling.TotalSeconds:0} s (func start runs in Development), "
+                + $"are scaled to the deployment's {deployment.QueuePolling.TotalSeconds:0} s.";
+        string[] notes = [.. new[] { note, polling }.OfType<string>()];
         var month = MonthlyBill.For(fixedItems + traffic, deployment, prices);
         if (shape?.Basis == GoalBasis.Once)
         {

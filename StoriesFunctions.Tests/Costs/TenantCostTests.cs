@@ -60,7 +60,7 @@ public class TenantCostTests
         var traffic = ClassicTenMinutes with { Storage = new StorageOperations(100 + 50, 0) };
         var polledEvery30 = Flex() with { QueuePolling = TimeSpan.FromSeconds(30) };
 
-        var recorded = TenantCost.Parts(traffic, idle, Flex());
+        var recorded = TenantCost.Parts(traffic, idle, Flex() with { QueuePolling = Deployment.RecordedQueuePolling });
         var parts = TenantCost.Parts(traffic, idle, polledEvery30);
 
         using (Assert.EnterMultipleScope())

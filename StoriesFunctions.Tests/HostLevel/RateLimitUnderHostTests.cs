@@ -31,6 +31,13 @@ public class RateLimitUnderHostTests
             ["Stories__RateLimit"] = $"{limit}/{windowSeconds}s",
             ["Delivery__MaxAttempts"] = "2", // with MaxRetryDelay 3 s: any attempt spent waiting would end in a dead letter
         };
+
+        // To measure infra's queuePollingInterval lever (docs/performance.md): QUEUE_POLLING_UNDER_TEST=00:00:12.
+        if (Environment.GetEnvironmentVariable("QUEUE_POLLING_UNDER_TEST") is { Length: > 0 } polling)
+        {
+            settings["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = polling;
+            settings["AzureFunctionsJobHost__logging__logLevel__Microsoft.Azure.WebJobs.Hosting.OptionsLoggingService"] = "Information";
+        }
         await using var cluster = await HostCluster.StartAsync(instances, settings, cancellationToken: cancellationToken);
         var window = cluster.Stories.RateLimit = new LaravelWindow(limit, TimeSpan.FromSeconds(windowSeconds));
         var (bodies, calls) = Backlog(events);

@@ -107,7 +107,7 @@ public sealed class AppSettingsTests(string hostingPlan)
     [Test]
     public void QueuePolling_OverridesHostJsonOnlyWhenSet()
     {
-        // The Flex snapshot keeps the parameter's default (host.json's 2 s); the Consumption one sets it.
+        // The Flex snapshot keeps the parameter's default (host.json's minute); the Consumption one sets it.
         const string Name = "AzureFunctionsJobHost__extensions__queues__maxPollingInterval";
         Assert.That((string?)settings[Name], Is.EqualTo(hostingPlan == "flex" ? null : DeploymentSnapshot.ConsumptionQueuePolling));
     }

@@ -28,7 +28,7 @@ internal sealed class DeploymentSnapshot
     };
 
     /// <summary>The <c>queuePollingInterval</c> the Consumption snapshot is made with; the Flex one keeps the default.</summary>
-    public const string ConsumptionQueuePolling = "00:01:00";
+    public const string ConsumptionQueuePolling = "00:00:02";
 
     private static readonly Lazy<Task<DeploymentSnapshot>> SharedSnapshot = new(() => CreateAsync("flex"));
 

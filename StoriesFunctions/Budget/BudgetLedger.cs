@@ -22,8 +22,9 @@ namespace StoriesFunctions.Budget;
 public static partial class BudgetLedger
 {
     /// <summary>
-    /// How much sooner than its round a waiting message becomes visible again: the host notices it up to
-    /// <c>maxPollingInterval</c> (2 s in host.json) late, and a message already in hand waits out the rest in-process.
+    /// How much sooner than its round a waiting message becomes visible again: a busy listener polls every 2 s or sooner
+    /// (an idle one backs off to host.json's <c>maxPollingInterval</c>), and a message already in hand waits out the rest
+    /// in-process.
     /// </summary>
     public static readonly TimeSpan WakeEarly = TimeSpan.FromSeconds(2);
 
