@@ -12,6 +12,9 @@ public class CostFloorTests
     // Three metric alert rules, one time series each, at $0.10.
     private const decimal Alerts = 0.30m;
 
+    // Each message put, got and deleted; each event's claim read, inserted and completed.
+    private static decimal Storage(decimal messages, decimal events) => (messages * 3 * 0.004m / 10_000) + (events * 3 * 0.00036m / 10_000);
+
     private static TenantShape Shape(string name) => TenantShapes.Find(name)!;
 
     [Test]
@@ -30,7 +33,7 @@ public class CostFloorTests
 
         // (3,650 timers + 1,000,000 webhook calls + 1,000,000 messages) × 1 s × 2 GB, and as many executions.
         var periods = Timers + 1_000_000 + 1_000_000;
-        var expected = (periods * 2 - 100_000) * 0.000026m + (periods - 250_000) * 0.40m / 1_000_000 + Alerts;
+        var expected = (periods * 2 - 100_000) * 0.000026m + (periods - 250_000) * 0.40m / 1_000_000 + Alerts + Storage(1_000_000, 1_000_000);
         Assert.That(floor.Usd, Is.EqualTo(expected));
     }
 
@@ -38,10 +41,11 @@ public class CostFloorTests
     public void Of_BatchedOnTheDefaultDeployment_FitsTheFreeGrants()
     {
         // 10,000 calls of 100 events: one period each for the webhook call and for its deliveries (100 calls fit one
-        // window of 300): (3,650 + 20,000) × 1 s × 2 GB = 47,300 GB-s; 43,650 executions. Both within the grants.
+        // window of 300): (3,650 + 20,000) × 1 s × 2 GB = 47,300 GB-s; 43,650 executions. Both within the grants:
+        // what is left is the storage of 30,000 messages and 1,000,000 claims.
         var floor = CostFloor.Of(Shape("batched"), Deployment.Default, Prices.ListUsd2025, Assumptions);
 
-        Assert.That(floor.Usd, Is.EqualTo(Alerts));
+        Assert.That(floor.Usd, Is.EqualTo(Alerts + Storage(30_000, 1_000_000)));
     }
 
     [Test]
@@ -54,7 +58,7 @@ public class CostFloorTests
 
         var gbSeconds = (Timers + 1_000_000 + 1_000_000) * 2;
         var executions = Timers + 1_000_000 + 3_000_000;
-        var expected = (gbSeconds - 100_000) * 0.000026m + (executions - 250_000) * 0.40m / 1_000_000 + Alerts;
+        var expected = (gbSeconds - 100_000) * 0.000026m + (executions - 250_000) * 0.40m / 1_000_000 + Alerts + Storage(3_000_000, 100_000_000);
         Assert.That(floor.Usd, Is.EqualTo(expected));
     }
 
@@ -67,8 +71,9 @@ public class CostFloorTests
         var floor = CostFloor.Of(shape, Deployment.Default, Prices.ListUsd2025, Assumptions);
 
         var gbSeconds = (Timers + 25_000 + (25_000 * 14)) * 2;
-        var executions = Timers + 25_000 + (25_000 * Math.Ceiling(4_000m / 38));
-        var expected = (gbSeconds - 100_000) * 0.000026m + (executions - 250_000) * 0.40m / 1_000_000 + Alerts;
+        var messages = 25_000 * Math.Ceiling(4_000m / 38);
+        var executions = Timers + 25_000 + messages;
+        var expected = (gbSeconds - 100_000) * 0.000026m + (executions - 250_000) * 0.40m / 1_000_000 + Alerts + Storage(messages, 100_000_000);
         Assert.That(floor.Usd, Is.EqualTo(expected));
     }
 
@@ -76,10 +81,10 @@ public class CostFloorTests
     public void Of_ReplayOnTheDefaultDeployment_FitsWhatTheIdleMonthLeftOfTheGrants()
     {
         // 1,667 windows of 300 calls, one period each: 3,334 GB-s and 13,158 executions on top of the idle month's
-        // 7,300 GB-s and 3,650: still within the grants, so the replay adds nothing to compute.
+        // 7,300 GB-s and 3,650: still within the grants, so the replay adds nothing to compute, only its storage.
         var floor = CostFloor.Of(Shape("replay"), Deployment.Default, Prices.ListUsd2025, Assumptions);
 
-        Assert.That(floor.Usd, Is.Zero);
+        Assert.That(floor.Usd, Is.EqualTo(Storage(Math.Ceiling(500_000m / 38), 500_000)));
     }
 
     [Test]
@@ -92,8 +97,20 @@ public class CostFloorTests
         // 166,667 windows × 1 s × 2 GB beside the idle month's 7,300 GB-s; 1,315,790 messages beside its 3,650 executions.
         var gbSeconds = (Math.Ceiling(50_000_000m / 300) * 2) + (Timers * 2);
         var executions = Math.Ceiling(50_000_000m / 38) + Timers;
-        var expected = (gbSeconds - 100_000) * 0.000026m + (executions - 250_000) * 0.40m / 1_000_000;
+        var expected = (gbSeconds - 100_000) * 0.000026m + (executions - 250_000) * 0.40m / 1_000_000 + Storage(Math.Ceiling(50_000_000m / 38), 50_000_000);
         Assert.That(floor.Usd, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Of_WithTheDeploymentsRecordedMonth_CountsItInPlaceOfTheTimers()
+    {
+        // A recorded month of 1,000 GB-s, 5,000 executions and 1,000,000 empty polls ($0.40) instead of the 3,650 timer periods.
+        var fixedMonth = Usage.Zero with { OnDemand = new Metered(5_000, 500, 1_000, 5_000), Storage = new StorageOperations(1_000_000, 0) };
+
+        var floor = CostFloor.Of(Shape("batched"), Deployment.Default, Prices.ListUsd2025, Assumptions, fixedMonth);
+
+        // 1,000 + 40,000 GB-s and 45,000 executions: within the grants.
+        Assert.That(floor.Usd, Is.EqualTo(Alerts + 0.40m + Storage(30_000, 1_000_000)));
     }
 
     [TestCase(HostingPlan.FlexConsumption)]
@@ -110,6 +127,7 @@ public class CostFloorTests
             Scale = 1_000_000m / 1_500,
             Events = 1_500,
             Invocations = [.. Enumerable.Range(0, 1_500).SelectMany(n => new[] { Http(n * 400, 12), Queue(n * 400 + 50, 90) })],
+            Storage = new StorageOperations(1_500 * 4, 1_500 * 4),
         };
         var deployment = Deployment.Default with { Plan = plan };
 

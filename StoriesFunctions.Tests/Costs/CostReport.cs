@@ -56,7 +56,9 @@ public static class CostReport
 
         if (bill.Shape is { } shape)
         {
-            var floor = CostFloor.Of(shape, Deployment.Default, prices, FloorAssumptions.Measured);
+            // Beside traffic, the deployment's month with no events as recorded; idle's own floor is what scaling to zero leaves.
+            var fixedMonth = idle is null || recording.Tenant == TenantShapes.Idle ? null : TenantCost.FixedMonth(idle, Deployment.Default);
+            var floor = CostFloor.Of(shape, Deployment.Default, prices, FloorAssumptions.Measured, fixedMonth);
             report.AppendLine($"| Goal | {shape.Goal} | **{(bill.Met == true ? "met" : "missed")}** |")
                 .AppendLine($"| Floor | {string.Join("; ", floor.Steps)} | {Figures.Usd(floor.Usd)} |");
         }

@@ -30,6 +30,9 @@ public static class TenantCost
             : new MonthParts(PolledAt(idle.ScaledUsageOn(deployment), deployment), IdleShare.NetOf(recording, idle).ScaledUsageOn(deployment), null);
     }
 
+    /// <summary>The deployment's month with no events: the idle recording scaled to a month, polled at the deployment's interval.</summary>
+    public static Usage FixedMonth(Recording idle, Deployment deployment) => PolledAt(idle.ScaledUsageOn(deployment), deployment);
+
     /// <summary>The fixed month's queue operations at the deployment's polling interval instead of the recorded one.</summary>
     private static Usage PolledAt(Usage fixedItems, Deployment deployment) =>
         fixedItems with
