@@ -11,6 +11,7 @@ namespace StoriesFunctions.Tests.HostLevel;
 [SetUpFixture]
 [Parallelizable(ParallelScope.Self)]
 [Lane(OwnStorage = true)]
+[Order(0)] // The longest lane: dispatched first, before fixtures outside lanes take the workers.
 public sealed class HostRunFixture
 {
     [OneTimeSetUp]
