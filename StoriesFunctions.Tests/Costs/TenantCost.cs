@@ -21,27 +21,25 @@ public static class TenantCost
     {
         if (recording.Tenant == TenantShapes.Idle)
         {
-            return new MonthParts(PolledAt(recording.ScaledUsageOn(deployment), deployment), Usage.Zero, null);
+            return new MonthParts(FixedMonth(recording, deployment), Usage.Zero, null);
         }
 
         return idle is null
             ? new MonthParts(Usage.Zero, recording.ScaledUsageOn(deployment),
                 "No idle recording: the fixed items are the alert rules alone, and this recording's own timers and polls scale with its traffic.")
-            : new MonthParts(PolledAt(idle.ScaledUsageOn(deployment), deployment), IdleShare.NetOf(recording, idle).ScaledUsageOn(deployment), null);
+            : new MonthParts(FixedMonth(idle, deployment), IdleShare.NetOf(recording, idle).ScaledUsageOn(deployment), null);
     }
 
-    /// <summary>The deployment's month with no events: the idle recording scaled to a month, polled at the deployment's interval.</summary>
-    public static Usage FixedMonth(Recording idle, Deployment deployment) => PolledAt(idle.ScaledUsageOn(deployment), deployment);
-
-    /// <summary>The fixed month's queue operations at the deployment's polling interval instead of the recorded one.</summary>
-    private static Usage PolledAt(Usage fixedItems, Deployment deployment) =>
-        fixedItems with
+    /// <summary>The deployment's month with no events: the idle recording scaled to a month, polled at the deployment's interval.
+    /// Its queue operations, nearly all empty polls, are taken at the deployment's interval instead of the recorded one.</summary>
+    public static Usage FixedMonth(Recording idle, Deployment deployment)
+    {
+        var month = idle.ScaledUsageOn(deployment);
+        return month with
         {
-            Storage = fixedItems.Storage with
-            {
-                QueueClass2 = fixedItems.Storage.QueueClass2 * Deployment.RecordedQueuePolling.Ticks / deployment.QueuePolling.Ticks,
-            },
+            Storage = month.Storage with { QueueClass2 = month.Storage.QueueClass2 * Deployment.RecordedQueuePolling.Ticks / deployment.QueuePolling.Ticks },
         };
+    }
 
     public static TenantBill Of(Recording recording, Recording? idle, Deployment deployment, Prices prices)
     {
